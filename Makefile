@@ -1,0 +1,57 @@
+# netfree: the project's vocabulary. `make run` and `make test` do all set-up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: run test test-sqlite test-postgres test-browser lint format migrations-check \
+        export collectstatic clean help
+
+help:
+	@echo "make run    - set up (venv, install, migrate, load fixtures) and serve on 127.0.0.1:$(PORT)"
+	@echo "make test   - the whole suite: SQLite, PostgreSQL, browser"
+	@echo "make lint   - ruff check and format check"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamp files: reinstall only when the pinned requirements change.
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+run: export DJANGO_DEBUG ?= 1
+run: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_initial_data
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Tests run with DEBUG off, as production does; the key is throwaway and never stored.
+test: export DJANGO_SECRET_KEY ?= test-$(shell $(PYTHON) -c 'import secrets; print(secrets.token_hex(24))')
+test: export DJANGO_DEBUG =
+test: $(VENV)/.installed-dev
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	VENV=$(VENV) scripts/run-tests
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: $(VENV)/.installed
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+collectstatic: $(VENV)/.installed
+	$(BIN)/python manage.py collectstatic --noinput
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

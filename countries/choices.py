@@ -1,0 +1,150 @@
+"""The fixed vocabularies of a country entry.
+
+Every choice field is backed by a CheckConstraint on its model (see models.py), because Django
+enforces `choices` only in forms and `full_clean()`, not in the database.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.TextChoices):
+    """UN M49 sub-regions, keyed by their M49 code (the standard, stable identifier)."""
+
+    NORTHERN_AFRICA = "015", _("Northern Africa")
+    SUB_SAHARAN_AFRICA = "202", _("Sub-Saharan Africa")
+    LATIN_AMERICA_AND_CARIBBEAN = "419", _("Latin America and the Caribbean")
+    NORTHERN_AMERICA = "021", _("Northern America")
+    CENTRAL_ASIA = "143", _("Central Asia")
+    EASTERN_ASIA = "030", _("Eastern Asia")
+    SOUTH_EASTERN_ASIA = "035", _("South-eastern Asia")
+    SOUTHERN_ASIA = "034", _("Southern Asia")
+    WESTERN_ASIA = "145", _("Western Asia")
+    EASTERN_EUROPE = "151", _("Eastern Europe")
+    NORTHERN_EUROPE = "154", _("Northern Europe")
+    SOUTHERN_EUROPE = "039", _("Southern Europe")
+    WESTERN_EUROPE = "155", _("Western Europe")
+    AUSTRALIA_AND_NEW_ZEALAND = "053", _("Australia and New Zealand")
+    MELANESIA = "054", _("Melanesia")
+    MICRONESIA = "057", _("Micronesia")
+    POLYNESIA = "061", _("Polynesia")
+
+
+class Protection(models.TextChoices):
+    """Whether the law gives a protection (an ISP safe harbor, net neutrality)."""
+
+    YES = "yes", _("Yes")
+    PARTIAL = "partial", _("Partial")
+    NO = "no", _("No")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Topic(models.TextChoices):
+    """What a constitutional article is quoted for."""
+
+    SPEECH = "speech", _("Freedom of speech")
+    PRIVACY = "privacy", _("Privacy")
+    INFORMATION = "information", _("Access to information")
+
+
+class Action(models.TextChoices):
+    """What was done to a website."""
+
+    BLOCKED = "blocked", _("Blocked")
+    THROTTLED = "throttled", _("Throttled")
+    # Sources often report "blocking and throttling" of a list of sites without saying which.
+    BLOCKED_OR_THROTTLED = "blocked_or_throttled", _("Blocked or throttled")
+
+
+class SiteStatus(models.TextChoices):
+    ONGOING = "ongoing", _("Ongoing")
+    LIFTED = "lifted", _("Lifted")
+    REPORTED = "reported", _("Reported")
+
+
+class Category(models.TextChoices):
+    """Citizen Lab test-list categories (the vocabulary OONI and researchers use)."""
+
+    ALDR = "ALDR", _("Alcohol & Drugs")
+    REL = "REL", _("Religion")
+    PORN = "PORN", _("Pornography")
+    PROV = "PROV", _("Provocative Attire")
+    POLR = "POLR", _("Political Criticism")
+    HUMR = "HUMR", _("Human Rights Issues")
+    ENV = "ENV", _("Environment")
+    MILX = "MILX", _("Terrorism and Militants")
+    HATE = "HATE", _("Hate Speech")
+    NEWS = "NEWS", _("News Media")
+    XED = "XED", _("Sex Education")
+    PUBH = "PUBH", _("Public Health")
+    GMB = "GMB", _("Gambling")
+    ANON = "ANON", _("Anonymization and circumvention tools")
+    DATE = "DATE", _("Online Dating")
+    GRP = "GRP", _("Social Networking")
+    LGBT = "LGBT", _("LGBT")
+    FILE = "FILE", _("File-sharing")
+    HACK = "HACK", _("Hacking Tools")
+    COMT = "COMT", _("Communication Tools")
+    MMED = "MMED", _("Media sharing")
+    HOST = "HOST", _("Hosting and Blogging Platforms")
+    SRCH = "SRCH", _("Search Engines")
+    GAME = "GAME", _("Gaming")
+    CULTR = "CULTR", _("Culture")
+    ECON = "ECON", _("Economics")
+    GOVT = "GOVT", _("Government")
+    COMM = "COMM", _("E-commerce")
+    CTRL = "CTRL", _("Control content")
+    IGO = "IGO", _("Intergovernmental Organizations")
+    MISC = "MISC", _("Miscellaneous content")
+
+LEGACY_CATEGORY_CODES = {
+    "POLT": Category.POLR,
+    "MINR": Category.HUMR,
+    "WOMR": Category.HUMR,
+    "MINF": Category.HUMR,
+    "FEXP": Category.NEWS,
+    "SELFHARM": Category.PUBH,
+    "GAYL": Category.LGBT,
+    "P2P": Category.FILE,
+    "SFTWR": Category.FILE,
+    "WRZ": Category.FILE,
+    "VOIP": Category.COMT,
+    "EMAIL": Category.COMT,
+    "TRNS": Category.COMT,
+    "MSG": Category.COMT,
+    "BLGSERV": Category.HOST,
+    "CLOUD": Category.HOST,
+    "HAL": Category.CULTR,
+    "DEV": Category.ECON,
+    "FREL": Category.GOVT,
+    "USMIL": Category.GOVT,
+    "CACH": Category.CTRL,
+    "KWRD": Category.MISC,
+}
+
+
+class MetricKind(models.TextChoices):
+    """What a metric measures; the kind fixes the unit and the range of the value."""
+
+    INTERNET_USERS = "internet_users", _("Internet users")
+    INTERNET_PENETRATION = "internet_penetration", _("Internet penetration")
+    FIXED_BROADBAND_SUBSCRIPTIONS = (
+        "fixed_broadband_subscriptions",
+        _("Fixed broadband subscriptions"),
+    )
+
+    @property
+    def is_percentage(self):
+        return self in PERCENTAGE_KINDS
+
+    @property
+    def unit(self):
+        return METRIC_UNITS[self]
+
+
+PERCENTAGE_KINDS = frozenset({MetricKind.INTERNET_PENETRATION})
+METRIC_UNITS = {
+    MetricKind.INTERNET_USERS: _("users"),
+    MetricKind.INTERNET_PENETRATION: _("% of the population"),
+    MetricKind.FIXED_BROADBAND_SUBSCRIPTIONS: _("subscriptions"),
+}

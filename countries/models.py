@@ -1,0 +1,539 @@
+"""A country entry and what belongs to it.
+
+Reading order: Source (shared), Country, then the rows an entry owns: ConstitutionalArticle,
+BlockedSite, Metric, Isp. Every model has a natural key, so fixtures never carry primary keys,
+and every rule the data must obey is a database constraint as well as a validation error.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Length, Round
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+from django_countries.data import COUNTRIES as ISO_3166_COUNTRIES
+from django_countries.fields import CountryField
+from markdownx.models import MarkdownxField
+
+from .choices import (
+    PERCENTAGE_KINDS,
+    Action,
+    Category,
+    MetricKind,
+    Protection,
+    Region,
+    SiteStatus,
+    Topic,
+)
+from .fields import ClauseListField
+from .markdown import render_markdown
+from .validators import validate_url_or_domain
+
+MARKDOWN_MAX_LENGTH = 20_000
+EARLIEST_YEAR = 1990  # the first year ITU reports internet figures for
+LATEST_YEAR = 2100
+
+
+def one_of(field, choices):
+    """A CheckConstraint condition: the field holds one of the choices."""
+    return Q(**{f"{field}__in": choices.values})
+
+
+def markdown_field(verbose_name, *, blank=True, **kwargs):
+    return MarkdownxField(verbose_name, blank=blank, max_length=MARKDOWN_MAX_LENGTH, **kwargs)
+
+
+def markdown_length_constraint(model_name, field):
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__length__lte": MARKDOWN_MAX_LENGTH}),
+        name=f"{model_name}_{field}_max_length",
+        violation_error_message=_("Text is longer than %(limit)s characters.")
+        % {"limit": MARKDOWN_MAX_LENGTH},
+    )
+
+
+models.TextField.register_lookup(Length)
+
+
+class NotesMixin:
+    """Rows with an editor's Markdown `notes` field."""
+
+    def rendered_notes(self):
+        return render_markdown(self.notes, f"notes_{self._meta.model_name}_{self.pk}")
+
+
+# Sources ---------------------------------------------------------------------------------------
+
+
+class SourceManager(models.Manager):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class Source(models.Model):
+    """Where a fact comes from: a body (ITU), a law, a report. Shared by all countries."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    url = models.URLField(
+        _("link"),
+        max_length=500,
+        blank=True,
+        help_text=_("Leave empty when the source gives no link; never guess one."),
+    )
+
+    objects = SourceManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+
+# Countries -------------------------------------------------------------------------------------
+
+
+class CountryQuerySet(models.QuerySet):
+    def with_list_data(self):
+        """What the country list shows: counts and the latest penetration, in one query."""
+        latest_penetration = Metric.objects.filter(
+            country=OuterRef("pk"), kind=MetricKind.INTERNET_PENETRATION
+        ).order_by("-year")
+        return self.annotate(
+            blocked_site_count=Count("blocked_sites", distinct=True),
+            latest_penetration=Subquery(latest_penetration.values("value")[:1]),
+            latest_penetration_year=Subquery(latest_penetration.values("year")[:1]),
+        )
+
+    def with_page_data(self):
+        """Everything a country page shows, in a fixed number of queries."""
+        return self.prefetch_related(
+            Prefetch("articles", ConstitutionalArticle.objects.select_related("source")),
+            Prefetch("blocked_sites", BlockedSite.objects.select_related("source")),
+            Prefetch("metrics", Metric.objects.select_related("source")),
+            "isps",
+        )
+
+
+class CountryManager(models.Manager.from_queryset(CountryQuerySet)):
+    def get_by_natural_key(self, iso_code):
+        return self.get(iso_code=iso_code)
+
+
+class Country(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        help_text=_("The page's address: /countries/<slug>/."),
+    )
+    iso_code = CountryField(_("ISO 3166-1 code"), unique=True)
+    region = models.CharField(
+        _("region"),
+        max_length=3,
+        choices=Region.choices,
+        help_text=_("UN M49 sub-region."),
+    )
+
+    # The entry's prose, one Markdown field per section, in the order the page shows them.
+    summary = markdown_field(_("summary"), blank=False)
+    censorship = markdown_field(
+        _("censorship and restrictions on speech"),
+        help_text=_(
+            "Write [[Article 20]] as a paragraph of its own to place a quoted article; "
+            "articles not placed appear at the end of their section."
+        ),
+    )
+    website_blocking = markdown_field(_("website blocking"))
+    privacy = markdown_field(_("privacy"))
+    internet_access = markdown_field(_("internet access"))
+    isp_safe_harbors = markdown_field(_("ISP safe harbors"))
+    net_neutrality = markdown_field(_("net neutrality"))
+
+    # Structured facts beside the prose.
+    isp_safe_harbor_status = models.CharField(
+        _("ISP safe harbor"),
+        max_length=10,
+        choices=Protection.choices,
+        default=Protection.UNKNOWN,
+        help_text=_("Does the law shield ISPs from liability for what users publish?"),
+    )
+    net_neutrality_status = models.CharField(
+        _("net neutrality protection"),
+        max_length=10,
+        choices=Protection.choices,
+        default=Protection.UNKNOWN,
+        help_text=_("Does the law protect net neutrality?"),
+    )
+    isp_count = models.PositiveIntegerField(
+        _("number of ISPs"),
+        null=True,
+        blank=True,
+        help_text=_("All ISPs in the country, named below or not. Empty if unknown."),
+    )
+    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CountryManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(iso_code__in=sorted(ISO_3166_COUNTRIES)),
+                name="country_iso_code_valid",
+                violation_error_message=_("Not an ISO 3166-1 alpha-2 country code."),
+            ),
+            models.CheckConstraint(condition=one_of("region", Region), name="country_region_valid"),
+            models.CheckConstraint(
+                condition=one_of("isp_safe_harbor_status", Protection),
+                name="country_isp_safe_harbor_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=one_of("net_neutrality_status", Protection),
+                name="country_net_neutrality_status_valid",
+            ),
+            models.CheckConstraint(condition=~Q(slug=""), name="country_slug_not_empty"),
+            *(
+                markdown_length_constraint("country", field)
+                for field in (
+                    "summary",
+                    "censorship",
+                    "website_blocking",
+                    "privacy",
+                    "internet_access",
+                    "isp_safe_harbors",
+                    "net_neutrality",
+                )
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("countries:detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.iso_code.code,)
+
+    # What the pages show, computed from prefetched rows (see CountryQuerySet.with_page_data).
+
+    def sections(self):
+        from .sections import build_sections
+
+        return build_sections(self)
+
+    def summary_line(self):
+        from .sections import first_sentence
+
+        return first_sentence(self.summary)
+
+    def latest_metrics(self):
+        """The most recent metric of each kind."""
+        latest = {}
+        for metric in sorted(self.metrics.all(), key=lambda m: m.year):
+            latest[metric.kind] = metric
+        return [latest[kind] for kind in MetricKind if kind in latest]
+
+    def state_owned_isps(self):
+        return [isp for isp in self.isps.all() if isp.state_owned]
+
+
+# The rows an entry owns --------------------------------------------------------------------------
+
+
+class CountryRowManager(models.Manager):
+    """Natural keys of rows that belong to a country: the country's ISO code, then the row's."""
+
+    natural_fields = ()
+
+    def get_by_natural_key(self, iso_code, *values):
+        lookups = dict(zip(self.natural_fields, values, strict=True))
+        return self.get(country__iso_code=iso_code, **lookups)
+
+
+class ArticleManager(CountryRowManager):
+    natural_fields = ("number",)
+
+
+class ConstitutionalArticle(NotesMixin, models.Model):
+    country = models.ForeignKey(
+        Country, on_delete=models.CASCADE, related_name="articles", verbose_name=_("country")
+    )
+    number = models.CharField(
+        _("article"), max_length=20, help_text=_("As the constitution writes it, e.g. 20.")
+    )
+    topic = models.CharField(_("quoted for"), max_length=20, choices=Topic.choices)
+    clauses = ClauseListField(
+        _("clauses"),
+        default=list,
+        help_text=_("One clause per line, in the constitution's order; they are numbered 1, 2, …"),
+    )
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name=_("source"),
+    )
+    translation_note = models.CharField(
+        _("translation"),
+        max_length=200,
+        blank=True,
+        help_text=_("Which text is quoted, e.g. “English text”."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    notes = markdown_field(_("notes"))
+
+    objects = ArticleManager()
+
+    class Meta:
+        ordering = ["country", "order", "number"]
+        verbose_name = _("constitutional article")
+        verbose_name_plural = _("constitutional articles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "number"],
+                name="article_unique_number_per_country",
+                violation_error_message=_("This country already has an article with this number."),
+            ),
+            models.CheckConstraint(condition=one_of("topic", Topic), name="article_topic_valid"),
+            models.CheckConstraint(condition=~Q(number=""), name="article_number_not_empty"),
+            markdown_length_constraint("article", "notes"),
+        ]
+
+    def __str__(self):
+        return _("%(country)s, Article %(number)s") % {
+            "country": self.country,
+            "number": self.number,
+        }
+
+    def natural_key(self):
+        return (*self.country.natural_key(), self.number)
+
+    natural_key.dependencies = ["countries.country", "countries.source"]
+
+    def numbered_clauses(self):
+        return list(enumerate(self.clauses, start=1))
+
+
+class BlockedSiteManager(CountryRowManager):
+    natural_fields = ("name",)
+
+
+class BlockedSite(NotesMixin, models.Model):
+    country = models.ForeignKey(
+        Country, on_delete=models.CASCADE, related_name="blocked_sites", verbose_name=_("country")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    url = models.CharField(
+        _("URL or domain"),
+        max_length=500,
+        blank=True,
+        validators=[validate_url_or_domain],
+        help_text=_("Leave empty where there is none (e.g. “blogs” in general)."),
+    )
+    action = models.CharField(_("what was done"), max_length=30, choices=Action.choices)
+    category = models.CharField(
+        _("category"),
+        max_length=5,
+        choices=Category.choices,
+        blank=True,
+        help_text=_("Citizen Lab test-list category."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=SiteStatus.choices, default=SiteStatus.REPORTED
+    )
+    since_year = models.PositiveSmallIntegerField(
+        _("since (year)"), null=True, blank=True, help_text=_("Empty if the source gives none.")
+    )
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="blocked_sites",
+        verbose_name=_("source"),
+    )
+    notes = markdown_field(_("notes"))
+
+    objects = BlockedSiteManager()
+
+    class Meta:
+        ordering = ["country", "name"]
+        verbose_name = _("blocked site")
+        verbose_name_plural = _("blocked sites")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "name"],
+                name="blocked_site_unique_name_per_country",
+                violation_error_message=_("This country already lists a site with this name."),
+            ),
+            models.CheckConstraint(condition=one_of("action", Action), name="blocked_site_action_valid"),
+            models.CheckConstraint(
+                condition=Q(category="") | one_of("category", Category),
+                name="blocked_site_category_valid",
+            ),
+            models.CheckConstraint(condition=one_of("status", SiteStatus), name="blocked_site_status_valid"),
+            models.CheckConstraint(
+                condition=Q(since_year__isnull=True)
+                | Q(since_year__gte=EARLIEST_YEAR, since_year__lte=LATEST_YEAR),
+                name="blocked_site_since_year_range",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="blocked_site_name_not_empty"),
+            markdown_length_constraint("blocked_site", "notes"),
+        ]
+
+    def __str__(self):
+        return _("%(site)s in %(country)s") % {"site": self.name, "country": self.country}
+
+    def natural_key(self):
+        return (*self.country.natural_key(), self.name)
+
+    natural_key.dependencies = ["countries.country", "countries.source"]
+
+    def link(self):
+        """The address to link to, or an empty string for a site with no address."""
+        if not self.url or "://" in self.url:
+            return self.url
+        return f"https://{self.url}"
+
+
+class MetricManager(CountryRowManager):
+    natural_fields = ("kind", "year")
+
+
+class Metric(NotesMixin, models.Model):
+    country = models.ForeignKey(
+        Country, on_delete=models.CASCADE, related_name="metrics", verbose_name=_("country")
+    )
+    kind = models.CharField(_("measure"), max_length=40, choices=MetricKind.choices)
+    value = models.DecimalField(_("value"), max_digits=15, decimal_places=2)
+    year = models.PositiveSmallIntegerField(_("year"))
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="metrics",
+        verbose_name=_("source"),
+    )
+    notes = markdown_field(_("notes"))
+
+    objects = MetricManager()
+
+    class Meta:
+        ordering = ["country", "kind", "-year"]
+        verbose_name = _("metric")
+        verbose_name_plural = _("metrics")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "kind", "year"],
+                name="metric_unique_kind_year_per_country",
+                violation_error_message=_("This country already has this measure for this year."),
+            ),
+            models.CheckConstraint(condition=one_of("kind", MetricKind), name="metric_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="metric_value_not_negative",
+                violation_error_message=_("A metric cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=PERCENTAGE_KINDS) | Q(value__lte=100),
+                name="metric_percentage_at_most_100",
+                violation_error_message=_("A percentage lies between 0 and 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=PERCENTAGE_KINDS) | Q(value=Round("value")),
+                name="metric_count_whole",
+                violation_error_message=_("A count is a whole number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=EARLIEST_YEAR, year__lte=LATEST_YEAR),
+                name="metric_year_range",
+                violation_error_message=_("The year must lie between %(first)s and %(last)s.")
+                % {"first": EARLIEST_YEAR, "last": LATEST_YEAR},
+            ),
+            markdown_length_constraint("metric", "notes"),
+        ]
+
+    def __str__(self):
+        return _("%(country)s: %(kind)s, %(year)s") % {
+            "country": self.country,
+            "kind": self.get_kind_display(),
+            "year": self.year,
+        }
+
+    def natural_key(self):
+        return (*self.country.natural_key(), self.kind, self.year)
+
+    natural_key.dependencies = ["countries.country", "countries.source"]
+
+    def clean(self):
+        super().clean()
+        if self.year and self.year > datetime.date.today().year:
+            raise ValidationError(
+                {"year": _("A metric cannot be from a future year.")}, code="future_year"
+            )
+
+    @property
+    def unit(self):
+        return MetricKind(self.kind).unit
+
+    def formatted_value(self):
+        """54%, 9,577,924: the value as a reader expects it, in the active language."""
+        if self.is_percentage:
+            return f"{number_format(self.value.normalize(), use_l10n=True)}%"
+        return number_format(int(self.value), force_grouping=True)
+
+    @property
+    def is_percentage(self):
+        return MetricKind(self.kind).is_percentage
+
+
+class IspManager(CountryRowManager):
+    natural_fields = ("name",)
+
+
+class Isp(models.Model):
+    country = models.ForeignKey(
+        Country, on_delete=models.CASCADE, related_name="isps", verbose_name=_("country")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    state_owned = models.BooleanField(_("state-owned"), default=False)
+
+    objects = IspManager()
+
+    class Meta:
+        ordering = ["country", "name"]
+        verbose_name = _("ISP")
+        verbose_name_plural = _("ISPs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "name"],
+                name="isp_unique_name_per_country",
+                violation_error_message=_("This country already lists an ISP with this name."),
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="isp_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return _("%(isp)s (%(country)s)") % {"isp": self.name, "country": self.country}
+
+    def natural_key(self):
+        return (*self.country.natural_key(), self.name)
+
+    natural_key.dependencies = ["countries.country"]
