@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +11,6 @@ from markdownx.widgets import AdminMarkdownxWidget
 
 from .models import BlockedSite, ConstitutionalArticle, Country, Isp, Metric, Source
 from .sections import SECTIONS
-
 
 
 class MarkdownAdminMixin:
@@ -125,6 +125,7 @@ class CountryAdmin(MarkdownAdminMixin, admin.ModelAdmin):
 class SourceAdmin(admin.ModelAdmin):
     list_display = ["name", "url"]
     search_fields = ["name", "url"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class CountryRowAdmin(MarkdownAdminMixin, admin.ModelAdmin):

@@ -97,6 +97,7 @@ class Category(models.TextChoices):
     IGO = "IGO", _("Intergovernmental Organizations")
     MISC = "MISC", _("Miscellaneous content")
 
+
 LEGACY_CATEGORY_CODES = {
     "POLT": Category.POLR,
     "MINR": Category.HUMR,

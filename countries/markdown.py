@@ -56,9 +56,7 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "noopener noreferrer nofollow"
 
 # Ids only of the forms the parser generates, so text cannot clobber names used by scripts.
-_GENERATED_ID = re.compile(
-    rf"^(fn(ref)?(-[a-z0-9_]+-)?\d+(:\d+)?|{HEADING_ID_PREFIX}[a-z0-9-]+)$"
-)
+_GENERATED_ID = re.compile(rf"^(fn(ref)?(-[a-z0-9_]+-)?\d+(:\d+)?|{HEADING_ID_PREFIX}[a-z0-9-]+)$")
 
 
 def _keep_generated_ids(tag, attribute, value):
@@ -176,7 +174,11 @@ def _directive_at(tokens, index):
     if index + 2 >= len(tokens):
         return None
     opening, inline, closing = tokens[index : index + 3]
-    if opening.type == "paragraph_open" and opening.level == 0 and closing.type == "paragraph_close":
+    if (
+        opening.type == "paragraph_open"
+        and opening.level == 0
+        and closing.type == "paragraph_close"
+    ):
         return DIRECTIVE.match(inline.content.strip())
     return None
 

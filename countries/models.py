@@ -50,12 +50,20 @@ def markdown_length_constraint(model_name, field):
     return models.CheckConstraint(
         condition=Q(**{f"{field}__length__lte": MARKDOWN_MAX_LENGTH}),
         name=f"{model_name}_{field}_max_length",
+        violation_error_code="too_long",
         violation_error_message=_("Text is longer than %(limit)s characters.")
         % {"limit": MARKDOWN_MAX_LENGTH},
     )
 
 
 models.TextField.register_lookup(Length)
+
+
+def format_metric_value(value, is_percentage):
+    """54%, 9,577,924: a metric's value as a reader expects it, in the active language."""
+    if is_percentage:
+        return f"{number_format(value.normalize(), use_l10n=True)}%"
+    return number_format(int(value), force_grouping=True)
 
 
 class NotesMixin:
@@ -107,11 +115,12 @@ class CountryQuerySet(models.QuerySet):
         latest_penetration = Metric.objects.filter(
             country=OuterRef("pk"), kind=MetricKind.INTERNET_PENETRATION
         ).order_by("-year")
+        # Meta.ordering does not apply to aggregating queries: order explicitly.
         return self.annotate(
             blocked_site_count=Count("blocked_sites", distinct=True),
             latest_penetration=Subquery(latest_penetration.values("value")[:1]),
             latest_penetration_year=Subquery(latest_penetration.values("year")[:1]),
-        )
+        ).order_by(*self.model._meta.ordering)
 
     def with_page_data(self):
         """Everything a country page shows, in a fixed number of queries."""
@@ -193,6 +202,7 @@ class Country(models.Model):
             models.CheckConstraint(
                 condition=Q(iso_code__in=sorted(ISO_3166_COUNTRIES)),
                 name="country_iso_code_valid",
+                violation_error_code="invalid_iso_code",
                 violation_error_message=_("Not an ISO 3166-1 alpha-2 country code."),
             ),
             models.CheckConstraint(condition=one_of("region", Region), name="country_region_valid"),
@@ -308,6 +318,7 @@ class ConstitutionalArticle(NotesMixin, models.Model):
             models.UniqueConstraint(
                 fields=["country", "number"],
                 name="article_unique_number_per_country",
+                violation_error_code="unique",
                 violation_error_message=_("This country already has an article with this number."),
             ),
             models.CheckConstraint(condition=one_of("topic", Topic), name="article_topic_valid"),
@@ -380,14 +391,19 @@ class BlockedSite(NotesMixin, models.Model):
             models.UniqueConstraint(
                 fields=["country", "name"],
                 name="blocked_site_unique_name_per_country",
+                violation_error_code="unique",
                 violation_error_message=_("This country already lists a site with this name."),
             ),
-            models.CheckConstraint(condition=one_of("action", Action), name="blocked_site_action_valid"),
+            models.CheckConstraint(
+                condition=one_of("action", Action), name="blocked_site_action_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(category="") | one_of("category", Category),
                 name="blocked_site_category_valid",
             ),
-            models.CheckConstraint(condition=one_of("status", SiteStatus), name="blocked_site_status_valid"),
+            models.CheckConstraint(
+                condition=one_of("status", SiteStatus), name="blocked_site_status_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(since_year__isnull=True)
                 | Q(since_year__gte=EARLIEST_YEAR, since_year__lte=LATEST_YEAR),
@@ -443,27 +459,32 @@ class Metric(NotesMixin, models.Model):
             models.UniqueConstraint(
                 fields=["country", "kind", "year"],
                 name="metric_unique_kind_year_per_country",
+                violation_error_code="unique",
                 violation_error_message=_("This country already has this measure for this year."),
             ),
             models.CheckConstraint(condition=one_of("kind", MetricKind), name="metric_kind_valid"),
             models.CheckConstraint(
                 condition=Q(value__gte=0),
                 name="metric_value_not_negative",
+                violation_error_code="negative",
                 violation_error_message=_("A metric cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=~Q(kind__in=PERCENTAGE_KINDS) | Q(value__lte=100),
                 name="metric_percentage_at_most_100",
+                violation_error_code="percentage_out_of_range",
                 violation_error_message=_("A percentage lies between 0 and 100."),
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=PERCENTAGE_KINDS) | Q(value=Round("value")),
                 name="metric_count_whole",
+                violation_error_code="not_whole",
                 violation_error_message=_("A count is a whole number."),
             ),
             models.CheckConstraint(
                 condition=Q(year__gte=EARLIEST_YEAR, year__lte=LATEST_YEAR),
                 name="metric_year_range",
+                violation_error_code="year_out_of_range",
                 violation_error_message=_("The year must lie between %(first)s and %(last)s.")
                 % {"first": EARLIEST_YEAR, "last": LATEST_YEAR},
             ),
@@ -486,7 +507,11 @@ class Metric(NotesMixin, models.Model):
         super().clean()
         if self.year and self.year > datetime.date.today().year:
             raise ValidationError(
-                {"year": _("A metric cannot be from a future year.")}, code="future_year"
+                {
+                    "year": ValidationError(
+                        _("A metric cannot be from a future year."), code="future_year"
+                    )
+                }
             )
 
     @property
@@ -494,10 +519,7 @@ class Metric(NotesMixin, models.Model):
         return MetricKind(self.kind).unit
 
     def formatted_value(self):
-        """54%, 9,577,924: the value as a reader expects it, in the active language."""
-        if self.is_percentage:
-            return f"{number_format(self.value.normalize(), use_l10n=True)}%"
-        return number_format(int(self.value), force_grouping=True)
+        return format_metric_value(self.value, self.is_percentage)
 
     @property
     def is_percentage(self):
@@ -525,6 +547,7 @@ class Isp(models.Model):
             models.UniqueConstraint(
                 fields=["country", "name"],
                 name="isp_unique_name_per_country",
+                violation_error_code="unique",
                 violation_error_message=_("This country already lists an ISP with this name."),
             ),
             models.CheckConstraint(condition=~Q(name=""), name="isp_name_not_empty"),

@@ -66,7 +66,9 @@ def build_sections(country):
     sections = []
     for spec in SECTIONS:
         section = Section(spec.field, spec.title, spec.include)
-        for name, value in render_markdown_with_directives(getattr(country, spec.field), spec.field):
+        for name, value in render_markdown_with_directives(
+            getattr(country, spec.field), spec.field
+        ):
             if name == "html":
                 section.blocks.append(Block(html=value))
             elif name == "article" and value in articles and value not in placed:

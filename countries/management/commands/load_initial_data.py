@@ -17,7 +17,9 @@ class Command(BaseCommand):
         if any(model.objects.exists() for model in CONTENT_MODELS):
             self.stdout.write("The database already has content; fixtures not loaded.")
             return
-        fixtures = sorted(path for folder in settings.FIXTURE_DIRS for path in folder.glob("*.json"))
+        fixtures = sorted(
+            path for folder in settings.FIXTURE_DIRS for path in folder.glob("*.json")
+        )
         if not fixtures:
             self.stdout.write("No fixtures found.")
             return

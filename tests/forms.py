@@ -1,0 +1,63 @@
+"""Read a rendered HTML form the way a browser submits it, so admin tests post what editors do."""
+
+from html.parser import HTMLParser
+
+
+class _FormReader(HTMLParser):
+    def __init__(self, form_id):
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.inside = False
+        self.fields = {}
+        self._textarea = None
+        self._select = None
+        self._select_value = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id") == self.form_id:
+            self.inside = True
+        if not self.inside:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in {"checkbox", "radio"}:
+                if "checked" in attrs:
+                    self.fields[name] = attrs.get("value", "on")
+            elif kind not in {"submit", "button", "image", "file"}:
+                self.fields[name] = attrs.get("value", "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.fields[name] = ""
+        elif tag == "select" and name:
+            self._select = name
+            self._select_value = None
+        elif tag == "option" and self._select:
+            if "selected" in attrs or self._select_value is None:
+                self._select_value = attrs.get("value", "")
+                if "selected" in attrs:
+                    self.fields[self._select] = self._select_value
+                else:
+                    self.fields.setdefault(self._select, self._select_value)
+
+    def handle_endtag(self, tag):
+        if tag == "form" and self.inside:
+            self.inside = False
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+
+def read_form(html, form_id):
+    """The name → value pairs a browser would submit for the form with this id."""
+    reader = _FormReader(form_id)
+    reader.feed(html)
+    fields = reader.fields
+    # A textarea's content starts after one leading newline, which browsers drop.
+    return {k: (v[1:] if v.startswith("\n") else v) for k, v in fields.items()}
