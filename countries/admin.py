@@ -18,6 +18,9 @@ class MarkdownAdminMixin:
 
     formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
 
+    class Media:
+        js = ["countries/admin-markdown.js"]
+
 
 # Inlines on the country page -------------------------------------------------------------------
 

@@ -102,9 +102,13 @@ def sanitise_html(fragment: str) -> str:
     return _cleaner.clean(fragment)
 
 
-def _cached(kind, text, document_id, render):
+def cache_key(kind, text, document_id):
     digest = hashlib.sha256(text.encode()).hexdigest()
-    key = f"markdown:{RENDERER_VERSION}:{kind}:{document_id}:{digest}"
+    return f"markdown:{RENDERER_VERSION}:{kind}:{document_id}:{digest}"
+
+
+def _cached(kind, text, document_id, render):
+    key = cache_key(kind, text, document_id)
     rendered = cache.get(key)
     if rendered is None:
         rendered = render()

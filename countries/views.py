@@ -1,19 +1,10 @@
-from django.contrib.auth.mixins import UserPassesTestMixin
-from django.http import HttpResponse, HttpResponseBadRequest
-from django.utils.translation import gettext as _
+"""Public pages."""
+
+from django.conf import settings
 from django.views.generic import DetailView, ListView
-from markdownx.views import MarkdownifyView
+from django.views.static import serve
 
-from .markdown import render_markdown
-from .models import MARKDOWN_MAX_LENGTH, Country
-
-EDIT_PERMISSIONS = (
-    "countries.change_country",
-    "countries.add_country",
-    "countries.change_constitutionalarticle",
-    "countries.change_blockedsite",
-    "countries.change_metric",
-)
+from .models import Country
 
 
 class CountryListView(ListView):
@@ -29,19 +20,10 @@ class CountryDetailView(DetailView):
         return super().get_context_data(sections=self.object.sections(), **kwargs)
 
 
-class MarkdownPreviewView(UserPassesTestMixin, MarkdownifyView):
-    """The editor's live preview: the public renderer, for staff who can edit entries only."""
-
-    raise_exception = True  # a 403 for the editor's background request, not a login page
-
-    def test_func(self):
-        user = self.request.user
-        return user.is_active and user.is_staff and any(map(user.has_perm, EDIT_PERMISSIONS))
-
-    def post(self, request, *args, **kwargs):
-        content = request.POST.get("content", "")
-        if len(content) > MARKDOWN_MAX_LENGTH:
-            return HttpResponseBadRequest(
-                _("The text is longer than %(limit)s characters.") % {"limit": MARKDOWN_MAX_LENGTH}
-            )
-        return HttpResponse(render_markdown(content))
+def serve_media(request, path):
+    """Uploaded images, with headers that stop a browser from treating one as a page."""
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response

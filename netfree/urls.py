@@ -1,15 +1,23 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from countries.views import MarkdownPreviewView
+from countries import editor
+from countries.views import serve_media
 
 admin.site.site_header = "netfree"
 admin.site.site_title = "netfree admin"
 admin.site.index_title = "Country entries"
 
 urlpatterns = [
+    path("admin/guide/", editor.EditorGuideView.as_view(), name="editor_guide"),
     path("admin/", admin.site.urls),
-    # The path the markdownx editor posts to (MARKDOWNX_URLS_PATH), served by our guarded view.
-    path("markdownx/markdownify/", MarkdownPreviewView.as_view(), name="markdownx_markdownify"),
+    # The paths the markdownx editor posts to (MARKDOWNX_URLS_PATH, MARKDOWNX_UPLOAD_URLS_PATH),
+    # served by our guarded views instead of markdownx's open ones.
+    path(
+        "markdownx/markdownify/", editor.MarkdownPreviewView.as_view(), name="markdownx_markdownify"
+    ),
+    path("markdownx/upload/", editor.ImageUploadView.as_view(), name="markdownx_upload"),
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"),
     path("", include("countries.urls")),
 ]

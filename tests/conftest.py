@@ -54,6 +54,12 @@ def make_isp(country, **fields):
     return Isp.objects.create(country=country, **fields)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Production hashing is slow on purpose; tests sign in often and test nothing of it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def kazakhstan(db):
     """The real entry, loaded from the project's own fixtures as `make run` loads it."""

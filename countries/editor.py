@@ -1,0 +1,113 @@
+"""What the Markdown editor talks to: the live preview, image uploads, and the editor's guide.
+
+All of it is for signed-in staff who may edit entries; anyone else gets a 403 and nothing is
+written (markdownx's own views answer anonymous requests).
+"""
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.mixins import UserPassesTestMixin
+from django.http import HttpResponse, JsonResponse
+from django.template.defaultfilters import filesizeformat
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from .markdown import render_markdown
+from .models import MARKDOWN_MAX_LENGTH
+from .uploads import MAX_UPLOAD_BYTES, ImageUploadForm
+
+EDIT_PERMISSIONS = (
+    "countries.add_country",
+    "countries.change_country",
+    "countries.change_constitutionalarticle",
+    "countries.change_blockedsite",
+    "countries.change_metric",
+)
+
+
+def can_edit_entries(user):
+    return user.is_active and user.is_staff and any(map(user.has_perm, EDIT_PERMISSIONS))
+
+
+class EditorRequiredMixin(UserPassesTestMixin):
+    raise_exception = True  # a 403 for the editor's background request, not a login page
+
+    def test_func(self):
+        return can_edit_entries(self.request.user)
+
+
+class MarkdownPreviewView(EditorRequiredMixin, View):
+    """The editor's live preview: the public pages' own renderer."""
+
+    def post(self, request):
+        content = request.POST.get("content", "")
+        if len(content) > MARKDOWN_MAX_LENGTH:
+            return HttpResponse(
+                _("The text is longer than %(limit)s characters.") % {"limit": MARKDOWN_MAX_LENGTH},
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        return HttpResponse(render_markdown(content))
+
+
+class ImageUploadView(EditorRequiredMixin, View):
+    """Answers markdownx's upload request with the Markdown for the stored image."""
+
+    def post(self, request):
+        if int(request.headers.get("Content-Length") or 0) > MAX_UPLOAD_BYTES + 64 * 1024:
+            return self.refuse(
+                _("The file is too large; images can be at most %(limit)s.")
+                % {"limit": filesizeformat(MAX_UPLOAD_BYTES)}
+            )
+        form = ImageUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            errors = form.errors.get("image") or [_("Choose an image to upload.")]
+            return self.refuse(" ".join(errors))
+        return JsonResponse({"image_code": f"![]({form.save()})"})
+
+    @staticmethod
+    def refuse(message):
+        return JsonResponse({"error": message}, status=400)
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class EditorGuideView(TemplateView):
+    template_name = "admin/editor_guide.html"
+
+    def get_context_data(self, **kwargs):
+        examples = [
+            (title, source, render_markdown(source, f"guide_{index}"))
+            for index, (title, source) in enumerate(GUIDE_EXAMPLES)
+        ]
+        return super().get_context_data(
+            examples=examples,
+            max_length=MARKDOWN_MAX_LENGTH,
+            max_upload=MAX_UPLOAD_BYTES,
+            title=_("Editor's guide"),
+            **kwargs,
+        )
+
+
+GUIDE_EXAMPLES = [
+    (
+        "Paragraphs and emphasis",
+        "Leave a blank line between paragraphs.\n\n"
+        "Use *italics* for titles and **bold** sparingly.",
+    ),
+    (
+        "Links",
+        "[Adil Soz](https://adilsoz.kz) links the name. "
+        "Only http, https and mailto links are kept.",
+    ),
+    (
+        "Citing a source with a footnote",
+        "According to 2013 ITU figures, 54% of people were online.[^itu]\n\n"
+        "[^itu]: ITU, *Individuals using the Internet*, 2013.",
+    ),
+    ("Lists", "- blocked\n- throttled\n\n1. first\n2. second"),
+    ("Headings inside a section", "### Internet cafes\n\nText under a sub-heading."),
+    ("Tables", "| Year | Users |\n|------|------:|\n| 2013 | 9,577,924 |"),
+    ("Quoting", "> A quotation from a report."),
+    ("Placing a constitutional article", "Article 20 states:\n\n[[Article 20]]\n\nMore prose."),
+]
