@@ -5,10 +5,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
+from .export import fixtures_zip
 from .models import BlockedSite, ConstitutionalArticle, Country, Isp, Metric, Source
 from .sections import SECTIONS
 
@@ -75,6 +78,12 @@ class IspInline(admin.TabularInline):
     fields = ["name", "state_owned"]
 
 
+def zip_download(data, filename):
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 # Country ----------------------------------------------------------------------------------------
 
 
@@ -112,6 +121,22 @@ class CountryAdmin(MarkdownAdminMixin, admin.ModelAdmin):
         ),
     ]
     inlines = [ArticleInline, BlockedSiteInline, MetricInline, IspInline]
+    actions = ["export_as_fixtures"]
+
+    def get_urls(self):
+        download = self.admin_site.admin_view(self.download_all_fixtures)
+        return [
+            path("fixtures.zip", download, name="countries_country_fixtures"),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description=_("Export selected countries as fixtures"))
+    def export_as_fixtures(self, request, queryset):
+        slugs = sorted(queryset.values_list("slug", flat=True))
+        return zip_download(fixtures_zip(slugs), "netfree-fixtures-selected.zip")
+
+    def download_all_fixtures(self, request):
+        return zip_download(fixtures_zip(), "netfree-fixtures.zip")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_blocked_site_count=Count("blocked_sites"))

@@ -1,0 +1,247 @@
+"""The site's content as data: Django fixtures for maintainers, JSON and CSV for re-users.
+
+One module, used by `export_fixtures`, the admin's downloads and the public /data/ page.
+
+Fixtures are laid out for review in git: `sources.json` (shared reference data) and one file per
+country holding the country and every row it owns. The bytes depend only on the content: rows
+are sorted in Python by natural key (never by the database, whose collation differs between
+SQLite and PostgreSQL), keys keep the model's field order, text stays readable UTF-8, and
+primary keys never appear.
+"""
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
+
+from .models import BlockedSite, ConstitutionalArticle, Country, Isp, Metric, Source
+
+SHARED_FILE = "sources.json"
+COUNTRY_ROWS = ("articles", "blocked_sites", "metrics", "isps")
+CONTENT_MODELS = (Source, Country, ConstitutionalArticle, BlockedSite, Metric, Isp)
+
+
+class ExportError(Exception):
+    pass
+
+
+# Fixtures -------------------------------------------------------------------------------------
+
+
+def _dump(item):
+    return json.dumps(item, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder)
+
+
+def render_fixture(objects: Iterable) -> str:
+    """Objects as a fixture in `dumpdata --indent 2` style, natural keys only."""
+    items = serializers.serialize(
+        "python", objects, use_natural_foreign_keys=True, use_natural_primary_keys=True
+    )
+    if not items:
+        return "[\n]\n"
+    return "[\n" + ",\n".join(_dump(item) for item in items) + "\n]\n"
+
+
+def by_natural_key(rows):
+    return sorted(rows, key=lambda row: row.natural_key())
+
+
+def country_objects(country):
+    """A country and its rows in file order; `country` should come `with_page_data()`."""
+    yield country
+    for relation in COUNTRY_ROWS:
+        yield from by_natural_key(getattr(country, relation).all())
+
+
+def country_filename(country):
+    filename = f"{country.slug}.json"
+    if filename == SHARED_FILE:
+        raise ExportError(f"The slug “{country.slug}” is reserved for the shared sources file.")
+    return filename
+
+
+def countries_for_export(slugs=None):
+    countries = Country.objects.with_page_data().order_by("iso_code")
+    if slugs:
+        countries = countries.filter(slug__in=slugs)
+        missing = set(slugs) - set(countries.values_list("slug", flat=True))
+        if missing:
+            raise ExportError(f"No country with the slug: {', '.join(sorted(missing))}")
+    return countries
+
+
+def fixture_files(slugs=None) -> Iterator[tuple[str, str]]:
+    """(file name, content) for the shared file and each country, one country in memory at once."""
+    yield SHARED_FILE, render_fixture(by_natural_key(Source.objects.all()))
+    for country in countries_for_export(slugs).iterator(chunk_size=50):
+        yield country_filename(country), render_fixture(country_objects(country))
+
+
+def combined_fixture_chunks(slugs=None) -> Iterator[str]:
+    """The whole dataset as one fixture file, streamed object by object."""
+    first = True
+    yield "["
+    sources = by_natural_key(Source.objects.all())
+    countries = countries_for_export(slugs).iterator(chunk_size=50)
+    for group in (sources, *(country_objects(c) for c in countries)):
+        for item in serializers.serialize(
+            "python", group, use_natural_foreign_keys=True, use_natural_primary_keys=True
+        ):
+            yield ("\n" if first else ",\n") + _dump(item)
+            first = False
+    yield "\n]\n"
+
+
+def write_fixture_files(directory: Path, files: Iterable[tuple[str, str]], prune=False):
+    """Write the files that changed; with `prune`, delete exported files no longer produced.
+
+    Returns (written, unchanged, removed) lists of file names.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    written, unchanged, produced = [], [], set()
+    for name, content in files:
+        produced.add(name)
+        path = directory / name
+        data = content.encode()
+        if path.exists() and path.read_bytes() == data:
+            unchanged.append(name)
+            continue
+        temporary = path.with_suffix(".json.tmp")
+        temporary.write_bytes(data)
+        temporary.replace(path)  # atomic: a reader never sees half a file
+        written.append(name)
+    removed = []
+    if prune:
+        for path in sorted(directory.glob("*.json")):
+            if path.name not in produced and is_exported_fixture(path):
+                path.unlink()
+                removed.append(path.name)
+    return written, unchanged, removed
+
+
+def is_exported_fixture(path):
+    try:
+        head = path.read_text(encoding="utf-8")[:2000]
+    except (OSError, UnicodeDecodeError):
+        return False
+    return '"model": "countries.' in head
+
+
+def differing_files(directory: Path, files: Iterable[tuple[str, str]], whole_site=True):
+    """Names of files that do not match the database: changed, missing, or no longer produced."""
+    differing, produced = [], set()
+    for name, content in files:
+        produced.add(name)
+        path = directory / name
+        if not path.exists() or path.read_bytes() != content.encode():
+            differing.append(name)
+    if whole_site:
+        for path in sorted(directory.glob("*.json")):
+            if path.name not in produced and is_exported_fixture(path):
+                differing.append(path.name)
+    return differing
+
+
+def fixtures_zip(slugs=None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in fixture_files(slugs):
+            archive.writestr(f"fixtures/{name}", content)
+    return buffer.getvalue()
+
+
+# CSV ---------------------------------------------------------------------------------------------
+
+
+def _country_rows(countries):
+    yield [
+        "iso_code", "name", "slug", "region_code", "region", "net_neutrality_protection",
+        "isp_safe_harbor", "isp_count", "last_reviewed", "updated_at", "summary", "censorship",
+        "website_blocking", "privacy", "internet_access", "isp_safe_harbors", "net_neutrality",
+    ]  # fmt: skip
+    for c in countries:
+        yield [
+            c.iso_code.code, c.name, c.slug, c.region, c.get_region_display(),
+            c.net_neutrality_status, c.isp_safe_harbor_status, c.isp_count, c.last_reviewed,
+            c.updated_at.isoformat(), c.summary, c.censorship, c.website_blocking, c.privacy,
+            c.internet_access, c.isp_safe_harbors, c.net_neutrality,
+        ]  # fmt: skip
+
+
+def _clause_rows(countries):
+    yield [
+        "country_iso_code", "country", "article", "topic", "clause", "text", "source",
+        "source_url", "translation",
+    ]  # fmt: skip
+    for c in countries:
+        for a in by_natural_key(c.articles.all()):
+            source = a.source
+            for number, text in a.numbered_clauses():
+                yield [
+                    c.iso_code.code, c.name, a.number, a.topic, number, text,
+                    source.name if source else "", source.url if source else "",
+                    a.translation_note,
+                ]  # fmt: skip
+
+
+def _site_rows(countries):
+    yield [
+        "country_iso_code", "country", "name", "url", "action", "category", "category_name",
+        "status", "since_year", "source", "source_url", "notes",
+    ]  # fmt: skip
+    for c in countries:
+        for s in by_natural_key(c.blocked_sites.all()):
+            yield [
+                c.iso_code.code, c.name, s.name, s.url, s.action, s.category,
+                s.get_category_display() if s.category else "", s.status, s.since_year,
+                s.source.name if s.source else "", s.source.url if s.source else "", s.notes,
+            ]  # fmt: skip
+
+
+def _metric_rows(countries):
+    yield ["country_iso_code", "country", "kind", "value", "unit", "year", "source", "source_url"]
+    for c in countries:
+        for m in by_natural_key(c.metrics.all()):
+            yield [
+                c.iso_code.code, c.name, m.kind, m.value, str(m.unit), m.year,
+                m.source.name if m.source else "", m.source.url if m.source else "",
+            ]  # fmt: skip
+
+
+def _isp_rows(countries):
+    yield ["country_iso_code", "country", "name", "state_owned"]
+    for c in countries:
+        for i in by_natural_key(c.isps.all()):
+            yield [c.iso_code.code, c.name, i.name, i.state_owned]
+
+
+CSV_TABLES = {
+    "countries": _country_rows,
+    "constitutional-clauses": _clause_rows,
+    "blocked-sites": _site_rows,
+    "metrics": _metric_rows,
+    "isps": _isp_rows,
+}
+
+
+def csv_chunks(table: str) -> Iterator[str]:
+    """One CSV table of the whole dataset, streamed row by row."""
+    if table == "sources":
+        rows = [["name", "url"], *([s.name, s.url] for s in by_natural_key(Source.objects.all()))]
+    else:
+        rows = CSV_TABLES[table](countries_for_export().iterator(chunk_size=50))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for row in rows:
+        writer.writerow(["" if value is None else value for value in row])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+CSV_TABLE_NAMES = (*CSV_TABLES, "sources")

@@ -1,0 +1,464 @@
+"""All-or-nothing import of fixture files, with messages that say exactly what is wrong.
+
+Every object is built field by field, validated (field validation, model rules, database
+constraints) and saved inside one transaction; any problem rolls the whole import back, so the
+database is left exactly as it was. Objects are matched by natural key: one that exists is
+updated, one that does not is added, and (on request) content missing from the files is removed.
+
+Files are read as streams (ijson), twice: first sources and countries, then the rows that refer
+to them, so references between files resolve whatever the order of the files. Memory holds one
+object at a time plus a fingerprint of each natural key seen, never a whole file.
+"""
+
+import codecs
+import hashlib
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ijson
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.db import DatabaseError, models, transaction
+from django.utils import timezone
+
+from .models import BlockedSite, ConstitutionalArticle, Country, Isp, Metric, Source
+
+FIRST_PASS = (Source, Country)
+SECOND_PASS = (ConstitutionalArticle, BlockedSite, Metric, Isp)
+MODELS = {model._meta.label_lower: model for model in (*FIRST_PASS, *SECOND_PASS)}
+# The fields that make up each model's natural key, foreign keys by their own natural key.
+NATURAL_KEY_FIELDS = {
+    Source: ("name",),
+    Country: ("iso_code",),
+    ConstitutionalArticle: ("country", "number"),
+    BlockedSite: ("country", "name"),
+    Metric: ("country", "kind", "year"),
+    Isp: ("country", "name"),
+}
+MAX_PROBLEMS = 100
+READ_CHUNK = 64 * 1024
+
+
+@dataclass
+class Problem:
+    file: str
+    message: str
+    index: int | None = None
+    model: str = ""
+    key: tuple | None = None
+    fields: tuple = ()
+
+    def __str__(self):
+        where = [self.file]
+        if self.index is not None:
+            what = f"object {self.index}"
+            if self.model:
+                what += f" ({self.model}"
+                what += f" {json.dumps(list(self.key), ensure_ascii=False)})" if self.key else ")"
+            where.append(what)
+        if self.fields:
+            label = "field" if len(self.fields) == 1 else "fields"
+            where.append(f"{label} {', '.join(self.fields)}")
+        return f"{': '.join(where)}: {self.message}"
+
+
+class ImportFailed(Exception):
+    def __init__(self, problems, truncated=False):
+        self.problems = problems
+        self.truncated = truncated
+        lines = [str(problem) for problem in problems]
+        if truncated:
+            lines.append(f"… stopped after {MAX_PROBLEMS} problems.")
+        super().__init__("\n".join(lines))
+
+
+@dataclass
+class Report:
+    added: Counter = field(default_factory=Counter)
+    changed: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+    removed: Counter = field(default_factory=Counter)
+    examples: dict = field(default_factory=lambda: defaultdict(list))
+
+    def note(self, outcome, label, key):
+        getattr(self, outcome)[label] += 1
+        if len(self.examples[(outcome, label)]) < 10:
+            self.examples[(outcome, label)].append(key)
+
+    def lines(self):
+        for outcome in ("added", "changed", "removed"):
+            for label, count in sorted(getattr(self, outcome).items()):
+                keys = ", ".join(
+                    json.dumps(list(k), ensure_ascii=False) for k in self.examples[(outcome, label)]
+                )
+                more = " …" if count > len(self.examples[(outcome, label)]) else ""
+                yield f"{outcome} {count} {label}: {keys}{more}"
+        total = {
+            o: sum(getattr(self, o).values()) for o in ("added", "changed", "unchanged", "removed")
+        }
+        yield ", ".join(f"{count} {outcome}" for outcome, count in total.items())
+
+
+def fingerprint(label, key):
+    text = json.dumps([label, *key], ensure_ascii=False, default=str)
+    return hashlib.blake2b(text.encode(), digest_size=8).digest()
+
+
+# Reading files -----------------------------------------------------------------------------------
+
+
+def check_file(path: Path):
+    """A problem with the file as a whole (missing, empty, not UTF-8), read in chunks."""
+    name = str(path)
+    if not path.is_file():
+        return Problem(name, "no such file")
+    if path.stat().st_size == 0:
+        return Problem(name, "the file is empty; a fixture is a JSON list of objects")
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with path.open("rb") as stream:
+        while chunk := stream.read(READ_CHUNK):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                position = offset + error.start
+                return Problem(
+                    name,
+                    f"the file is not UTF-8 (byte 0x{chunk[error.start]:02x} at offset {position})",
+                )
+            offset += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return Problem(name, "the file is not UTF-8 (it ends inside a character)")
+    return None
+
+
+def read_objects(path: Path, progress=None):
+    """(index, object) for each object of a fixture file, streamed."""
+    with path.open("rb") as stream:
+        if progress is not None:
+            stream = progress.wrapattr(stream, "read")
+        events = ijson.parse(stream, use_float=False)
+        try:
+            first = next(events, None)
+            if first is None or first[1] != "start_array":
+                raise _NotAList
+            yield from enumerate(ijson.items(events, "item"), start=1)
+        except ijson.JSONError as error:
+            raise _Malformed(_json_error_summary(error)) from None
+
+
+class _NotAList(Exception):
+    pass
+
+
+class _Malformed(Exception):
+    pass
+
+
+def _json_error_summary(error):
+    text = error.args[0] if error.args else str(error)
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    summary = lines[0] if lines else "malformed JSON"
+    context = lines[1] if len(lines) > 2 else ""
+    return f"malformed JSON: {summary}" + (f" near “{context[:80]}”" if context else "")
+
+
+# Importing ---------------------------------------------------------------------------------------
+
+
+class Importer:
+    def __init__(self, progress_factory=None):
+        self.problems = []
+        self.truncated = False
+        self.report = Report()
+        self.seen = defaultdict(set)  # label -> fingerprints of natural keys in the files
+        self.first_seen = {}  # fingerprint -> (file, index), for duplicate messages
+        self.failed = set()  # fingerprints of objects that had problems
+        self.pk_by_key = {}  # (label, key) -> pk, for sources and countries only
+        self.progress_factory = progress_factory
+
+    # Problems
+
+    def problem(self, *args, **kwargs):
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.truncated = True
+            return
+        self.problems.append(Problem(*args, **kwargs))
+
+    # Passes
+
+    def run_pass(self, paths, pass_models, first_pass):
+        for path in paths:
+            name = str(path)
+            progress = self.progress_factory(path, first_pass) if self.progress_factory else None
+            try:
+                for index, raw in read_objects(path, progress):
+                    self.handle(name, index, raw, pass_models, first_pass)
+                    if self.truncated:
+                        return
+            except _NotAList:
+                if first_pass:
+                    self.problem(name, "a fixture is a JSON list of objects, not a single value")
+            except _Malformed as error:
+                if first_pass:
+                    self.problem(name, str(error))
+            finally:
+                if progress is not None:
+                    progress.close()
+
+    def handle(self, file, index, raw, pass_models, first_pass):
+        if not isinstance(raw, dict) or not isinstance(raw.get("model"), str):
+            if first_pass:
+                self.problem(file, 'not an object with a "model"', index)
+            return
+        label = raw["model"].lower()
+        model = MODELS.get(label)
+        if model is None:
+            if first_pass:
+                known = ", ".join(MODELS)
+                self.problem(file, f"unknown model “{raw['model']}” (known: {known})", index)
+            return
+        if model not in pass_models:
+            return
+        if "pk" in raw:
+            self.problem(
+                file,
+                "primary keys are not accepted; objects are matched by natural key",
+                index,
+                label,
+            )
+            return
+        fields = raw.get("fields")
+        if not isinstance(fields, dict):
+            self.problem(file, 'no "fields" object', index, label)
+            return
+        self.import_object(file, index, model, label, fields)
+
+    def import_object(self, file, index, model, label, fields):
+        where = {"file": file, "index": index, "model": label}
+        instance, key, field_problems = self.build(model, label, fields)
+        where["key"] = key
+        for names, message in field_problems:
+            self.problem(message=message, fields=names, **where)
+        if key is None:
+            return
+        print_key = fingerprint(label, key)
+        if print_key in self.seen[label]:
+            first_file, first_index = self.first_seen[print_key]
+            message = (
+                f"duplicate natural key: the same object is object {first_index} of {first_file}"
+            )
+            self.problem(message=message, **where)
+            return
+        self.seen[label].add(print_key)
+        self.first_seen[print_key] = (file, index)
+        if field_problems:
+            self.failed.add(print_key)
+            return
+
+        existing = self.existing(model, key)
+        if existing is not None:
+            instance.pk = existing.pk
+            instance._state.adding = False  # uniqueness checks then leave the row itself out
+            instance._state.db = existing._state.db
+        try:
+            instance.full_clean()
+        except ValidationError as error:
+            self.failed.add(print_key)
+            for name, messages in error.message_dict.items():
+                names = (
+                    self.constraint_fields(model, messages) if name == NON_FIELD_ERRORS else (name,)
+                )
+                for message in messages:
+                    self.problem(message=message, fields=names, **where)
+            return
+        outcome = (
+            "added"
+            if existing is None
+            else ("unchanged" if same(existing, instance) else "changed")
+        )
+        if outcome != "unchanged":
+            try:
+                with transaction.atomic():
+                    instance.save_base(raw=True, force_insert=existing is None)
+            except DatabaseError as error:
+                self.failed.add(print_key)
+                self.problem(message=f"the database refused it: {error}", **where)
+                return
+        if model in FIRST_PASS:
+            self.pk_by_key[(label, key)] = instance.pk
+        self.report.note(outcome, label, key)
+
+    def build(self, model, label, fields):
+        """An unsaved instance from a fixture's fields; (instance, natural key, problems)."""
+        problems, values = [], {}
+        concrete = {f.name: f for f in model._meta.concrete_fields if not f.primary_key}
+        for name, value in fields.items():
+            model_field = concrete.get(name)
+            if model_field is None:
+                try:
+                    model._meta.get_field(name)
+                    reason = f"“{name}” cannot be imported"
+                except FieldDoesNotExist:
+                    reason = f"unknown field “{name}”"
+                problems.append(((name,), reason))
+                continue
+            if model_field.is_relation:
+                resolved = self.resolve(model_field, value)
+                if isinstance(resolved, str):
+                    problems.append(((name,), resolved))
+                else:
+                    values[model_field.attname] = resolved
+                continue
+            try:
+                values[name] = model_field.to_python(value)
+            except ValidationError as error:
+                problems.append(((name,), " ".join(error.messages)))
+        for name, model_field in concrete.items():
+            if name in fields:
+                continue
+            if getattr(model_field, "auto_now", False):
+                values[name] = timezone.now()
+            elif not model_field.has_default() and not model_field.null and not model_field.blank:
+                problems.append(((name,), "missing required field"))
+        instance = model(**values)
+        return instance, self.natural_key(model, fields, values), problems
+
+    def natural_key(self, model, fields, values):
+        key = []
+        for name in NATURAL_KEY_FIELDS[model]:
+            if name not in fields:
+                return None
+            if name == "country":
+                if not isinstance(fields[name], list):
+                    return None
+                key.extend(fields[name])
+            else:
+                # A value that failed conversion still names the object in messages.
+                value = values.get(name, fields[name])
+                key.append(value.code if hasattr(value, "code") else value)
+        return tuple(str(part) if not isinstance(part, int) else part for part in key)
+
+    def resolve(self, model_field, value):
+        """The primary key a natural-key reference points to, or a message saying why not."""
+        if value is None:
+            return None if model_field.null else "missing required reference"
+        target = model_field.related_model
+        target_label = target._meta.label_lower
+        if not isinstance(value, list) or not all(isinstance(part, str | int) for part in value):
+            return f'a reference is a list such as ["KZ"], not {json.dumps(value, default=str)}'
+        key = tuple(str(part) for part in value)
+        if (target_label, key) in self.pk_by_key:
+            return self.pk_by_key[(target_label, key)]
+        if fingerprint(target_label, key) in self.failed:
+            return f"refers to {describe(target_label, key)}, which has problems of its own"
+        try:
+            pk = target.objects.get_by_natural_key(*key).pk
+        except (target.DoesNotExist, TypeError, ValueError):
+            return (
+                f"refers to {target_label} {json.dumps(list(key), ensure_ascii=False)}, "
+                "which is neither in the files nor in the database"
+            )
+        self.pk_by_key[(target_label, key)] = pk
+        return pk
+
+    def existing(self, model, key):
+        if model is Country:
+            return Country.objects.filter(iso_code=key[0]).first()
+        if model is Source:
+            return Source.objects.filter(name=key[0]).first()
+        country_pk = self.pk_by_key.get(("countries.country", (key[0],)))
+        if country_pk is None:
+            return None
+        lookups = dict(zip(NATURAL_KEY_FIELDS[model][1:], key[1:], strict=True))
+        return model.objects.filter(country_id=country_pk, **lookups).first()
+
+    @staticmethod
+    def constraint_fields(model, messages):
+        """The fields a model-wide error is about, found from the constraints that produce it."""
+        names = []
+        for constraint in model._meta.constraints:
+            message = constraint.get_violation_error_message()
+            if not any(message in m for m in messages):
+                continue
+            if isinstance(constraint, models.UniqueConstraint):
+                names.extend(constraint.fields)
+            else:
+                names.extend(
+                    child[0].split("__")[0]
+                    for q in constraint.condition.flatten()
+                    if isinstance(q, models.Q)
+                    for child in q.children
+                    if isinstance(child, tuple)
+                )
+        return tuple(dict.fromkeys(names))
+
+    # Removing what the files no longer hold
+
+    def remove_missing(self):
+        for model in (*reversed(SECOND_PASS), Country, Source):
+            label = model._meta.label_lower
+            queryset = model.objects.select_related(*self._key_relations(model))
+            doomed = [
+                row.pk
+                for row in queryset.iterator(chunk_size=2000)
+                if fingerprint(label, _normalise(row.natural_key())) not in self.seen[label]
+            ]
+            for start in range(0, len(doomed), 500):
+                batch = doomed[start : start + 500]
+                for row in model.objects.filter(pk__in=batch).select_related(
+                    *self._key_relations(model)
+                ):
+                    self.report.note("removed", label, _normalise(row.natural_key()))
+                model.objects.filter(pk__in=batch).delete()
+
+    @staticmethod
+    def _key_relations(model):
+        return ("country",) if model in SECOND_PASS else ()
+
+
+def describe(label, key):
+    return f"{label} {json.dumps(list(key), ensure_ascii=False)}"
+
+
+def _normalise(key):
+    return tuple(str(part) if not isinstance(part, int) else part for part in key)
+
+
+def same(existing, instance):
+    return all(
+        f.value_from_object(existing) == f.value_from_object(instance)
+        for f in existing._meta.concrete_fields
+        if not f.primary_key
+    )
+
+
+def import_fixture_files(paths, *, remove_missing=False, dry_run=False, progress_factory=None):
+    """Import the files all or nothing; returns a Report, or raises ImportFailed."""
+    paths = [Path(path) for path in paths]
+    file_problems = [problem for path in paths if (problem := check_file(path))]
+    if file_problems:
+        raise ImportFailed(file_problems)
+    importer = Importer(progress_factory)
+    with transaction.atomic():
+        importer.run_pass(paths, FIRST_PASS, first_pass=True)
+        if not importer.truncated:
+            importer.run_pass(paths, SECOND_PASS, first_pass=False)
+        if importer.problems:
+            raise ImportFailed(importer.problems, importer.truncated)
+        if remove_missing:
+            try:
+                with transaction.atomic():
+                    importer.remove_missing()
+            except models.ProtectedError as error:
+                raise ImportFailed(
+                    [Problem("(database)", f"cannot remove a source still in use: {error}")]
+                ) from None
+        if dry_run:
+            transaction.set_rollback(True)
+    return importer.report
