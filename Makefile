@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres test-browser lint format migrations-check \
+.PHONY: run test lint format migrations-check bench \
         export collectstatic clean help
 
 help:
@@ -55,3 +55,6 @@ collectstatic: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+export: $(VENV)/.installed
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py export_fixtures

@@ -22,6 +22,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from .models import BlockedSite, ConstitutionalArticle, Country, Isp, Metric, Source
 
 SHARED_FILE = "sources.json"
+DATA_LICENCE = {
+    "name": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+    "url": "https://creativecommons.org/licenses/by/4.0/",
+}
 COUNTRY_ROWS = ("articles", "blocked_sites", "metrics", "isps")
 CONTENT_MODELS = (Source, Country, ConstitutionalArticle, BlockedSite, Metric, Isp)
 

@@ -13,12 +13,13 @@ object at a time plus a fingerprint of each natural key seen, never a whole file
 import codecs
 import hashlib
 import json
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import ijson
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
@@ -102,7 +103,7 @@ class Report:
 
 def fingerprint(label, key):
     text = json.dumps([label, *key], ensure_ascii=False, default=str)
-    return hashlib.blake2b(text.encode(), digest_size=8).digest()
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest())
 
 
 # Reading files -----------------------------------------------------------------------------------
@@ -176,10 +177,13 @@ class Importer:
         self.problems = []
         self.truncated = False
         self.report = Report()
-        self.seen = defaultdict(set)  # label -> fingerprints of natural keys in the files
-        self.first_seen = {}  # fingerprint -> (file, index), for duplicate messages
+        # label -> {fingerprint of a natural key: where it was first seen, packed in one int}:
+        # about 100 bytes an object, however large the object, so memory stays small.
+        self.seen = defaultdict(dict)
+        self.files = []
         self.failed = set()  # fingerprints of objects that had problems
         self.pk_by_key = {}  # (label, key) -> pk, for sources and countries only
+        self.new_countries = set()  # added by this import: their rows cannot exist yet
         self.progress_factory = progress_factory
 
     # Problems
@@ -189,6 +193,14 @@ class Importer:
             self.truncated = True
             return
         self.problems.append(Problem(*args, **kwargs))
+
+    def pack(self, file, index):
+        if file not in self.files:
+            self.files.append(file)
+        return self.files.index(file) << 40 | index
+
+    def unpack(self, packed):
+        return self.files[packed >> 40], packed & ((1 << 40) - 1)
 
     # Passes
 
@@ -249,33 +261,31 @@ class Importer:
             return
         print_key = fingerprint(label, key)
         if print_key in self.seen[label]:
-            first_file, first_index = self.first_seen[print_key]
-            message = (
-                f"duplicate natural key: the same object is object {first_index} of {first_file}"
-            )
+            first_file, first_index = self.unpack(self.seen[label][print_key])
+            message = f"duplicate natural key: already object {first_index} of {first_file}"
             self.problem(message=message, **where)
             return
-        self.seen[label].add(print_key)
-        self.first_seen[print_key] = (file, index)
+        self.seen[label][print_key] = self.pack(file, index)
         if field_problems:
             self.failed.add(print_key)
             return
 
-        existing = self.existing(model, key)
+        existing = self.existing(model, key, instance)
         if existing is not None:
             instance.pk = existing.pk
             instance._state.adding = False  # uniqueness checks then leave the row itself out
             instance._state.db = existing._state.db
         try:
-            instance.full_clean()
+            # References were resolved above, and the database checks its own constraints at
+            # the save below (reported the same way): asking it again here, one query per
+            # constraint and object, would make a large import many times slower.
+            relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
+            instance.full_clean(exclude=relations, validate_constraints=False)
         except ValidationError as error:
             self.failed.add(print_key)
             for name, messages in error.message_dict.items():
-                names = (
-                    self.constraint_fields(model, messages) if name == NON_FIELD_ERRORS else (name,)
-                )
                 for message in messages:
-                    self.problem(message=message, fields=names, **where)
+                    self.problem(message=message, fields=(name,), **where)
             return
         outcome = (
             "added"
@@ -288,10 +298,17 @@ class Importer:
                     instance.save_base(raw=True, force_insert=existing is None)
             except DatabaseError as error:
                 self.failed.add(print_key)
-                self.problem(message=f"the database refused it: {error}", **where)
+                constraint = violated_constraint(model, str(error))
+                if constraint is None:
+                    self.problem(message=f"the database refused it: {error}", **where)
+                else:
+                    message = constraint.get_violation_error_message()
+                    self.problem(message=message, fields=constraint_fields(constraint), **where)
                 return
         if model in FIRST_PASS:
             self.pk_by_key[(label, key)] = instance.pk
+        if model is Country and existing is None:
+            self.new_countries.add(instance.pk)
         self.report.note(outcome, label, key)
 
     def build(self, model, label, fields):
@@ -367,36 +384,16 @@ class Importer:
         self.pk_by_key[(target_label, key)] = pk
         return pk
 
-    def existing(self, model, key):
+    def existing(self, model, key, instance):
         if model is Country:
             return Country.objects.filter(iso_code=key[0]).first()
         if model is Source:
             return Source.objects.filter(name=key[0]).first()
-        country_pk = self.pk_by_key.get(("countries.country", (key[0],)))
-        if country_pk is None:
+        country_pk = instance.country_id
+        if country_pk is None or country_pk in self.new_countries:
             return None
         lookups = dict(zip(NATURAL_KEY_FIELDS[model][1:], key[1:], strict=True))
         return model.objects.filter(country_id=country_pk, **lookups).first()
-
-    @staticmethod
-    def constraint_fields(model, messages):
-        """The fields a model-wide error is about, found from the constraints that produce it."""
-        names = []
-        for constraint in model._meta.constraints:
-            message = constraint.get_violation_error_message()
-            if not any(message in m for m in messages):
-                continue
-            if isinstance(constraint, models.UniqueConstraint):
-                names.extend(constraint.fields)
-            else:
-                names.extend(
-                    child[0].split("__")[0]
-                    for q in constraint.condition.flatten()
-                    if isinstance(q, models.Q)
-                    for child in q.children
-                    if isinstance(child, tuple)
-                )
-        return tuple(dict.fromkeys(names))
 
     # Removing what the files no longer hold
 
@@ -424,6 +421,35 @@ class Importer:
 
 def describe(label, key):
     return f"{label} {json.dumps(list(key), ensure_ascii=False)}"
+
+
+def violated_constraint(model, error_text):
+    """The model constraint a database error reports, from its name or (SQLite) its columns."""
+    for constraint in model._meta.constraints:
+        if constraint.name in error_text:
+            return constraint
+    match = re.search(r"UNIQUE constraint failed: (.+)$", error_text)
+    if match:
+        columns = {part.strip().split(".")[-1] for part in match.group(1).split(",")}
+        for constraint in model._meta.constraints:
+            fields = getattr(constraint, "fields", ())
+            if {model._meta.get_field(name).column for name in fields} == columns:
+                return constraint
+    return None
+
+
+def constraint_fields(constraint):
+    """The fields a constraint is about, named in messages."""
+    if isinstance(constraint, models.UniqueConstraint):
+        return tuple(constraint.fields)
+    names = (
+        child[0].split("__")[0]
+        for q in constraint.condition.flatten()
+        if isinstance(q, models.Q)
+        for child in q.children
+        if isinstance(child, tuple)
+    )
+    return tuple(dict.fromkeys(names))
 
 
 def _normalise(key):

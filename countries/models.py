@@ -7,6 +7,7 @@ and every rule the data must obey is a database constraint as well as a validati
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
@@ -33,6 +34,11 @@ from .markdown import render_markdown
 from .validators import validate_url_or_domain
 
 MARKDOWN_MAX_LENGTH = 20_000
+# ISO 3166-1 alpha-2, from django-countries, plus the codes settings.COUNTRIES_OVERRIDE adds.
+COUNTRY_CODES = sorted(
+    set(ISO_3166_COUNTRIES)
+    | {code for code, name in getattr(settings, "COUNTRIES_OVERRIDE", {}).items() if name}
+)
 EARLIEST_YEAR = 1990  # the first year ITU reports internet figures for
 LATEST_YEAR = 2100
 
@@ -200,7 +206,7 @@ class Country(models.Model):
         verbose_name_plural = _("countries")
         constraints = [
             models.CheckConstraint(
-                condition=Q(iso_code__in=sorted(ISO_3166_COUNTRIES)),
+                condition=Q(iso_code__in=COUNTRY_CODES),
                 name="country_iso_code_valid",
                 violation_error_code="invalid_iso_code",
                 violation_error_message=_("Not an ISO 3166-1 alpha-2 country code."),

@@ -123,6 +123,10 @@ STORAGES = {
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# Kosovo has no ISO 3166-1 code yet; XK is the user-assigned code the EU, the IMF and most
+# datasets on internet freedom use for it.
+COUNTRIES_OVERRIDE = {"XK": "Kosovo"}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
