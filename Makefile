@@ -39,6 +39,12 @@ test: $(VENV)/.installed-dev
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	VENV=$(VENV) scripts/run-tests
 
+# Figures, not pass/fail: a table of timings and memory (see scripts/bench.py).
+bench: export DJANGO_SECRET_KEY ?= bench-$(shell $(PYTHON) -c 'import secrets; print(secrets.token_hex(24))')
+bench: export DJANGO_DEBUG =
+bench: $(VENV)/.installed-dev
+	VENV=$(VENV) scripts/bench $(BENCH_ARGS)
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

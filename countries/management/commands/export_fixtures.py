@@ -62,8 +62,9 @@ class Command(BaseCommand):
             written, unchanged, removed = write_fixture_files(output, files, prune=not countries)
         except ExportError as error:
             raise CommandError(str(error)) from None
-        for name in written:
-            self.stdout.write(f"wrote {output / name}")
+        if len(written) <= 20 or options["verbosity"] >= 2:
+            for name in written:
+                self.stdout.write(f"wrote {output / name}")
         for name in removed:
             self.stdout.write(f"removed {output / name} (no longer in the database)")
         self.stdout.write(
