@@ -36,12 +36,11 @@ def create_database(name):
     if url.startswith("sqlite"):
         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
     else:
-        admin = os.environ["DATABASE_URL"]
-        psql = ["psql", admin, "-q", "-v", "ON_ERROR_STOP=1", "-c"]
-        subprocess.run(
-            [*psql, f'DROP DATABASE IF EXISTS "{name}"'], check=True, capture_output=True
-        )
-        subprocess.run([*psql, f'CREATE DATABASE "{name}"'], check=True)
+        import psycopg
+
+        with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            connection.execute(f'CREATE DATABASE "{name}"')
     manage(url, "migrate", "-v0")
     return url
 
