@@ -28,6 +28,8 @@ DATA_LICENCE = {
 }
 COUNTRY_ROWS = ("articles", "blocked_sites", "metrics", "isps")
 CONTENT_MODELS = (Source, Country, ConstitutionalArticle, BlockedSite, Metric, Isp)
+# Not content: who reviewed an entry is a user account, and accounts are never exported.
+UNEXPORTED_FIELDS = {"countries.country": {"reviewed_by"}}
 
 
 class ExportError(Exception):
@@ -41,11 +43,19 @@ def _dump(item):
     return json.dumps(item, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder)
 
 
-def render_fixture(objects: Iterable) -> str:
-    """Objects as a fixture in `dumpdata --indent 2` style, natural keys only."""
+def serialize(objects: Iterable) -> list[dict]:
     items = serializers.serialize(
         "python", objects, use_natural_foreign_keys=True, use_natural_primary_keys=True
     )
+    for item in items:
+        for name in UNEXPORTED_FIELDS.get(item["model"], ()):
+            item["fields"].pop(name, None)
+    return items
+
+
+def render_fixture(objects: Iterable) -> str:
+    """Objects as a fixture in `dumpdata --indent 2` style, natural keys only."""
+    items = serialize(objects)
     if not items:
         return "[\n]\n"
     return "[\n" + ",\n".join(_dump(item) for item in items) + "\n]\n"
@@ -69,8 +79,10 @@ def country_filename(country):
     return filename
 
 
-def countries_for_export(slugs=None):
+def countries_for_export(slugs=None, published_only=False):
     countries = Country.objects.with_page_data().order_by("iso_code")
+    if published_only:
+        countries = countries.published()
     if slugs:
         countries = countries.filter(slug__in=slugs)
         missing = set(slugs) - set(countries.values_list("slug", flat=True))
@@ -79,23 +91,24 @@ def countries_for_export(slugs=None):
     return countries
 
 
-def fixture_files(slugs=None) -> Iterator[tuple[str, str]]:
-    """(file name, content) for the shared file and each country, one country in memory at once."""
+def fixture_files(slugs=None, published_only=False) -> Iterator[tuple[str, str]]:
+    """(file name, content) for the shared file and each country, one country in memory at once.
+
+    Maintainers' exports hold drafts too (`is_published` says which); the public's do not.
+    """
     yield SHARED_FILE, render_fixture(by_natural_key(Source.objects.all()))
-    for country in countries_for_export(slugs).iterator(chunk_size=50):
+    for country in countries_for_export(slugs, published_only).iterator(chunk_size=50):
         yield country_filename(country), render_fixture(country_objects(country))
 
 
-def combined_fixture_chunks(slugs=None) -> Iterator[str]:
+def combined_fixture_chunks(published_only=True) -> Iterator[str]:
     """The whole dataset as one fixture file, streamed object by object."""
     first = True
     yield "["
     sources = by_natural_key(Source.objects.all())
-    countries = countries_for_export(slugs).iterator(chunk_size=50)
+    countries = countries_for_export(published_only=published_only).iterator(chunk_size=50)
     for group in (sources, *(country_objects(c) for c in countries)):
-        for item in serializers.serialize(
-            "python", group, use_natural_foreign_keys=True, use_natural_primary_keys=True
-        ):
+        for item in serialize(group):
             yield ("\n" if first else ",\n") + _dump(item)
             first = False
     yield "\n]\n"
@@ -151,10 +164,10 @@ def differing_files(directory: Path, files: Iterable[tuple[str, str]], whole_sit
     return differing
 
 
-def fixtures_zip(slugs=None) -> bytes:
+def fixtures_zip(slugs=None, published_only=False) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in fixture_files(slugs):
+        for name, content in fixture_files(slugs, published_only):
             archive.writestr(f"fixtures/{name}", content)
     return buffer.getvalue()
 
@@ -238,7 +251,8 @@ def csv_chunks(table: str) -> Iterator[str]:
     if table == "sources":
         rows = [["name", "url"], *([s.name, s.url] for s in by_natural_key(Source.objects.all()))]
     else:
-        rows = CSV_TABLES[table](countries_for_export().iterator(chunk_size=50))
+        published = countries_for_export(published_only=True)
+        rows = CSV_TABLES[table](published.iterator(chunk_size=50))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     for row in rows:

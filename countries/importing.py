@@ -23,6 +23,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
+from .history import record_revisions
 from .models import BlockedSite, ConstitutionalArticle, Country, Isp, Metric, Source
 
 FIRST_PASS = (Source, Country)
@@ -184,6 +185,7 @@ class Importer:
         self.failed = set()  # fingerprints of objects that had problems
         self.pk_by_key = {}  # (label, key) -> pk, for sources and countries only
         self.new_countries = set()  # added by this import: their rows cannot exist yet
+        self.touched_countries = set()  # added, changed, or with rows added, changed or removed
         self.progress_factory = progress_factory
 
     # Problems
@@ -309,6 +311,8 @@ class Importer:
             self.pk_by_key[(label, key)] = instance.pk
         if model is Country and existing is None:
             self.new_countries.add(instance.pk)
+        if outcome != "unchanged" and model is not Source:
+            self.touched_countries.add(instance.pk if model is Country else instance.country_id)
         self.report.note(outcome, label, key)
 
     def build(self, model, label, fields):
@@ -412,6 +416,8 @@ class Importer:
                     *self._key_relations(model)
                 ):
                     self.report.note("removed", label, _normalise(row.natural_key()))
+                    if model in SECOND_PASS:
+                        self.touched_countries.add(row.country_id)
                 model.objects.filter(pk__in=batch).delete()
 
     @staticmethod
@@ -485,6 +491,8 @@ def import_fixture_files(paths, *, remove_missing=False, dry_run=False, progress
                 raise ImportFailed(
                     [Problem("(database)", f"cannot remove a source still in use: {error}")]
                 ) from None
+        touched = Country.objects.filter(pk__in=importer.touched_countries)
+        record_revisions(touched.iterator(chunk_size=100), "Imported from fixtures.")
         if dry_run:
             transaction.set_rollback(True)
     return importer.report

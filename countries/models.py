@@ -7,10 +7,11 @@ and every rule the data must obey is a database constraint as well as a validati
 
 import datetime
 
+import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Length, Round
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -65,6 +66,14 @@ def markdown_length_constraint(model_name, field):
 models.TextField.register_lookup(Length)
 
 
+def review_cutoff():
+    return datetime.date.today() - datetime.timedelta(days=settings.REVIEW_INTERVAL_DAYS)
+
+
+def oldest_current_metric_year():
+    return datetime.date.today().year - settings.METRIC_MAX_AGE_YEARS
+
+
 def format_metric_value(value, is_percentage):
     """54%, 9,577,924: a metric's value as a reader expects it, in the active language."""
     if is_percentage:
@@ -87,6 +96,7 @@ class SourceManager(models.Manager):
         return self.get(name=name)
 
 
+@reversion.register()
 class Source(models.Model):
     """Where a fact comes from: a body (ITU), a law, a report. Shared by all countries."""
 
@@ -116,6 +126,29 @@ class Source(models.Model):
 
 
 class CountryQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def drafts(self):
+        return self.filter(is_published=False)
+
+    def not_reviewed_since(self, since):
+        return self.filter(Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=since))
+
+    def stale(self):
+        """Entries nobody has reviewed for REVIEW_INTERVAL_DAYS."""
+        return self.not_reviewed_since(review_cutoff())
+
+    def with_latest_metric_year(self):
+        return self.annotate(latest_metric_year=Max("metrics__year"))
+
+    def with_outdated_metrics(self):
+        """Entries whose newest figure is older than METRIC_MAX_AGE_YEARS (or that have none)."""
+        return self.with_latest_metric_year().filter(
+            Q(latest_metric_year__isnull=True)
+            | Q(latest_metric_year__lt=oldest_current_metric_year())
+        )
+
     def with_list_data(self):
         """What the country list shows: counts and the latest penetration, in one query."""
         latest_penetration = Metric.objects.filter(
@@ -143,6 +176,8 @@ class CountryManager(models.Manager.from_queryset(CountryQuerySet)):
         return self.get(iso_code=iso_code)
 
 
+# One admin save of an entry is one revision: the country with all its rows.
+@reversion.register(follow=["articles", "blocked_sites", "metrics", "isps"])
 class Country(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(
@@ -196,6 +231,21 @@ class Country(models.Model):
         help_text=_("All ISPs in the country, named below or not. Empty if unknown."),
     )
     last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    is_published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Drafts are seen only by editors, on the preview."),
+    )
+    # Also the entry's version: every save changes it, so a form that was opened before another
+    # editor's save can tell (see admin.CountryForm).
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = CountryManager()
@@ -204,6 +254,10 @@ class Country(models.Model):
         ordering = ["name"]
         verbose_name = _("country")
         verbose_name_plural = _("countries")
+        permissions = [
+            ("publish_country", _("Can publish and unpublish entries")),
+            ("review_country", _("Can mark entries as reviewed")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(iso_code__in=COUNTRY_CODES),
@@ -240,6 +294,13 @@ class Country(models.Model):
 
     def get_absolute_url(self):
         return reverse("countries:detail", kwargs={"slug": self.slug})
+
+    def get_preview_url(self):
+        return reverse("countries:preview", kwargs={"slug": self.slug})
+
+    @property
+    def is_stale(self):
+        return self.last_reviewed is None or self.last_reviewed < review_cutoff()
 
     def natural_key(self):
         return (self.iso_code.code,)
@@ -284,6 +345,7 @@ class ArticleManager(CountryRowManager):
     natural_fields = ("number",)
 
 
+@reversion.register()
 class ConstitutionalArticle(NotesMixin, models.Model):
     country = models.ForeignKey(
         Country, on_delete=models.CASCADE, related_name="articles", verbose_name=_("country")
@@ -351,6 +413,7 @@ class BlockedSiteManager(CountryRowManager):
     natural_fields = ("name",)
 
 
+@reversion.register()
 class BlockedSite(NotesMixin, models.Model):
     country = models.ForeignKey(
         Country, on_delete=models.CASCADE, related_name="blocked_sites", verbose_name=_("country")
@@ -438,6 +501,7 @@ class MetricManager(CountryRowManager):
     natural_fields = ("kind", "year")
 
 
+@reversion.register()
 class Metric(NotesMixin, models.Model):
     country = models.ForeignKey(
         Country, on_delete=models.CASCADE, related_name="metrics", verbose_name=_("country")
@@ -536,6 +600,7 @@ class IspManager(CountryRowManager):
     natural_fields = ("name",)
 
 
+@reversion.register()
 class Isp(models.Model):
     country = models.ForeignKey(
         Country, on_delete=models.CASCADE, related_name="isps", verbose_name=_("country")

@@ -1,7 +1,10 @@
 """Public pages."""
 
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.static import serve
 
@@ -16,16 +19,28 @@ from .models import Country
 
 
 class CountryListView(ListView):
-    queryset = Country.objects.with_list_data()
+    queryset = Country.objects.published().with_list_data()
     context_object_name = "countries"
 
 
 class CountryDetailView(DetailView):
-    queryset = Country.objects.with_page_data()
+    queryset = Country.objects.published().with_page_data()
     context_object_name = "country"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(sections=self.object.sections(), **kwargs)
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class CountryPreviewView(PermissionRequiredMixin, CountryDetailView):
+    """The public page of an entry as it is now, draft or not, for editors."""
+
+    queryset = Country.objects.with_page_data()
+    permission_required = "countries.view_country"
+    raise_exception = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview=True, **kwargs)
 
 
 def serve_media(request, path):
@@ -46,7 +61,7 @@ class DataView(TemplateView):
         return super().get_context_data(
             csv_tables=CSV_TABLE_NAMES,
             licence=DATA_LICENCE,
-            country_count=Country.objects.count(),
+            country_count=Country.objects.published().count(),
             **kwargs,
         )
 
@@ -60,7 +75,7 @@ def data_json(request):
 
 
 def data_fixtures_zip(request):
-    response = HttpResponse(fixtures_zip(), content_type="application/zip")
+    response = HttpResponse(fixtures_zip(published_only=True), content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="netfree-fixtures.zip"'
     return response
 

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_countries",
     "markdownx",
+    "reversion",
+    "reversion_compare",
     "countries",
 ]
 
@@ -133,6 +135,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Editors' workflow: when an entry or its figures are due for another look.
+REVIEW_INTERVAL_DAYS = 365
+METRIC_MAX_AGE_YEARS = 5
 
 # Markdown: one renderer (parse, then sanitise) for the public pages and the editor preview.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "countries.markdown.render_markdown"

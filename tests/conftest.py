@@ -26,6 +26,7 @@ def make_country(**fields):
     fields.setdefault("iso_code", "KZ")
     fields.setdefault("region", "143")
     fields.setdefault("summary", f"{name} has a summary.")
+    fields.setdefault("is_published", True)
     return Country.objects.create(**fields)
 
 

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
+from countries.history import record_revisions
 from countries.models import BlockedSite, ConstitutionalArticle, Country, Isp, Metric, Source
 
 CONTENT_MODELS = (Country, Source, ConstitutionalArticle, BlockedSite, Metric, Isp)
@@ -23,5 +25,7 @@ class Command(BaseCommand):
         if not fixtures:
             self.stdout.write("No fixtures found.")
             return
-        # One loaddata call: one transaction, so a bad file loads nothing.
-        call_command("loaddata", *map(str, fixtures), verbosity=options["verbosity"])
+        with transaction.atomic():
+            # One loaddata call, in one transaction: a bad file loads nothing.
+            call_command("loaddata", *map(str, fixtures), verbosity=options["verbosity"])
+            record_revisions(Country.objects.iterator(chunk_size=100), "Loaded from fixtures.")

@@ -1,0 +1,333 @@
+"""The country change page: the whole entry, its rows as inlines, publishing, review, history."""
+
+import datetime
+
+import reversion
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Max
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from reversion_compare.admin import CompareVersionAdmin
+
+from ..export import fixtures_zip
+from ..models import (
+    BlockedSite,
+    ConstitutionalArticle,
+    Country,
+    Isp,
+    Metric,
+    oldest_current_metric_year,
+    review_cutoff,
+)
+from ..sections import SECTIONS
+from .common import MarkdownAdminMixin
+from .workflow import CountryForm, MetricsAgeFilter, ReviewFilter, unsaved_country
+
+# Inlines ------------------------------------------------------------------------------------------
+
+
+class ArticleInline(MarkdownAdminMixin, admin.StackedInline):
+    model = ConstitutionalArticle
+    extra = 0
+    fields = [("number", "topic", "order"), "clauses", ("source", "translation_note"), "notes"]
+    autocomplete_fields = ["source"]
+
+
+class BlockedSiteInline(MarkdownAdminMixin, admin.StackedInline):
+    model = BlockedSite
+    extra = 0
+    fields = [
+        ("name", "url"),
+        ("action", "category", "status", "since_year"),
+        "source",
+        "notes",
+    ]
+    autocomplete_fields = ["source"]
+
+
+class MetricInline(MarkdownAdminMixin, admin.TabularInline):
+    model = Metric
+    extra = 0
+    fields = ["kind", "value", "year", "source", "notes"]
+    autocomplete_fields = ["source"]
+
+
+class IspFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        isp_count = getattr(self.instance, "isp_count", None)
+        named = sum(
+            1
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
+        )
+        if isp_count is not None and named > isp_count:
+            raise ValidationError(
+                _("%(named)s ISPs are named but the number of ISPs is %(count)s."),
+                code="isp_count_too_small",
+                params={"named": named, "count": isp_count},
+            )
+
+
+class IspInline(admin.TabularInline):
+    model = Isp
+    formset = IspFormSet
+    extra = 0
+    fields = ["name", "state_owned"]
+
+
+# The country --------------------------------------------------------------------------------------
+
+
+BUTTON_NOTES = {
+    "_publish": _("Published"),
+    "_unpublish": _("Unpublished"),
+    "_mark_reviewed": _("Marked as reviewed"),
+}
+
+
+def zip_download(data, filename):
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@admin.register(Country)
+class CountryAdmin(MarkdownAdminMixin, CompareVersionAdmin):
+    form = CountryForm
+    change_form_template = "admin/countries/country/change_form.html"
+    change_list_template = "admin/countries/country/change_list.html"
+    list_display = [
+        "name",
+        "iso_code",
+        "region",
+        "is_published",
+        "net_neutrality_status",
+        "isp_safe_harbor_status",
+        "blocked_site_count",
+        "reviewed_recently",
+        "figures_current",
+        "updated_at",
+    ]
+    list_filter = [
+        "is_published",
+        ReviewFilter,
+        MetricsAgeFilter,
+        "region",
+        "net_neutrality_status",
+        "isp_safe_harbor_status",
+    ]
+    search_fields = ["name", "slug", "iso_code", "blocked_sites__name", "blocked_sites__url"]
+    date_hierarchy = "updated_at"
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["is_published", "reviewed_by", "updated_at"]
+    fieldsets = [
+        (None, {"fields": [("name", "slug"), ("iso_code", "region"), "is_published"]}),
+        (
+            _("Key facts"),
+            {"fields": [("net_neutrality_status", "isp_safe_harbor_status"), "isp_count"]},
+        ),
+        (
+            _("Entry"),
+            {
+                "fields": [spec.field for spec in SECTIONS],
+                "description": _(
+                    "Markdown, previewed as you type. Quoted articles go where you write "
+                    "[[Article 20]] as a paragraph of its own."
+                ),
+            },
+        ),
+        (
+            _("Review"),
+            {"fields": [("last_reviewed", "reviewed_by"), "updated_at", "loaded_version"]},
+        ),
+    ]
+    inlines = [ArticleInline, BlockedSiteInline, MetricInline, IspInline]
+    actions = ["publish", "unpublish", "mark_reviewed", "export_as_fixtures"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _blocked_site_count=Count("blocked_sites", distinct=True),
+                _latest_metric_year=Max("metrics__year"),
+            )
+        )
+
+    # List columns
+
+    @admin.display(description=_("blocked sites"), ordering="_blocked_site_count")
+    def blocked_site_count(self, country):
+        return country._blocked_site_count
+
+    @admin.display(
+        description=_("reviewed in the last 12 months"), boolean=True, ordering="last_reviewed"
+    )
+    def reviewed_recently(self, country):
+        return country.last_reviewed is not None and country.last_reviewed >= review_cutoff()
+
+    @admin.display(description=_("figures from the last 5 years"), boolean=True)
+    def figures_current(self, country):
+        year = country._latest_metric_year
+        return year is not None and year >= oldest_current_metric_year()
+
+    # Permissions
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("countries.publish_country")
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("countries.review_country")
+
+    # Publishing and review: actions on the list, buttons on the form
+
+    def _change_each(self, request, queryset, comment, **values):
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(comment)
+            for country in queryset:
+                for name, value in values.items():
+                    setattr(country, name, value)
+                country.save()
+                self.log_change(request, country, comment)
+        return len(queryset)
+
+    @admin.action(description=_("Publish selected entries"), permissions=["publish"])
+    def publish(self, request, queryset):
+        count = self._change_each(request, queryset, "Published.", is_published=True)
+        self.message_user(
+            request, ngettext("%d entry published.", "%d entries published.", count) % count
+        )
+
+    @admin.action(
+        description=_("Unpublish selected entries (back to draft)"), permissions=["publish"]
+    )
+    def unpublish(self, request, queryset):
+        count = self._change_each(request, queryset, "Unpublished.", is_published=False)
+        self.message_user(
+            request, ngettext("%d entry unpublished.", "%d entries unpublished.", count) % count
+        )
+
+    @admin.action(description=_("Mark selected entries as reviewed today"), permissions=["review"])
+    def mark_reviewed(self, request, queryset):
+        count = self._change_each(
+            request,
+            queryset,
+            "Marked as reviewed.",
+            last_reviewed=datetime.date.today(),
+            reviewed_by=request.user,
+        )
+        self.message_user(
+            request,
+            ngettext("%d entry marked as reviewed.", "%d entries marked as reviewed.", count)
+            % count,
+        )
+
+    @admin.action(description=_("Export selected countries as fixtures"))
+    def export_as_fixtures(self, request, queryset):
+        slugs = sorted(queryset.values_list("slug", flat=True))
+        return zip_download(fixtures_zip(slugs), "netfree-fixtures-selected.zip")
+
+    def save_model(self, request, obj, form, change):
+        if "_publish" in request.POST or "_unpublish" in request.POST:
+            if not self.has_publish_permission(request):
+                raise PermissionDenied
+            obj.is_published = "_publish" in request.POST
+        if "_mark_reviewed" in request.POST:
+            if not self.has_review_permission(request):
+                raise PermissionDenied
+            obj.last_reviewed, obj.reviewed_by = datetime.date.today(), request.user
+        super().save_model(request, obj, form, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        for button, note in BUTTON_NOTES.items():
+            if button in request.POST:
+                message.append({"changed": {"fields": [str(note)]}})
+        return message
+
+    # The form page
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context.update(
+            conflict=getattr(
+                context.get("adminform") and context["adminform"].form, "conflict", None
+            ),
+            can_publish=self.has_publish_permission(request),
+            can_review=self.has_review_permission(request),
+            preview_action=reverse("admin:countries_country_preview_unsaved", args=[obj.pk])
+            if obj
+            else reverse("admin:countries_country_preview_new"),
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_view_on_site_url(self, obj=None):
+        if obj is None or obj.pk is None:
+            return None
+        return obj.get_absolute_url() if obj.is_published else obj.get_preview_url()
+
+    # Extra pages: downloads and the preview of unsaved changes
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "fixtures.zip", view(self.download_all_fixtures), name="countries_country_fixtures"
+            ),
+            path("preview/", view(self.preview_unsaved), name="countries_country_preview_new"),
+            path(
+                "<path:object_id>/preview/",
+                view(self.preview_unsaved),
+                name="countries_country_preview_unsaved",
+            ),
+            *super().get_urls(),
+        ]
+
+    def download_all_fixtures(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return zip_download(fixtures_zip(), "netfree-fixtures.zip")
+
+    def preview_unsaved(self, request, object_id=None):
+        """The public page as the form on screen would make it; nothing is saved."""
+        obj = get_object_or_404(Country, pk=object_id) if object_id else None
+        allowed = (
+            self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
+        )
+        if not allowed:
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseRedirect(
+                obj.get_preview_url() if obj else reverse("admin:countries_country_add")
+            )
+        form_class = self.get_form(request, obj, change=obj is not None)
+        form_class.check_conflicts = False
+        form = form_class(request.POST, request.FILES, instance=obj)
+        valid = form.is_valid()
+        formsets, _inlines = self._create_formsets(request, form.instance, change=obj is not None)
+        valid = all([valid, *(formset.is_valid() for formset in formsets)])
+        if not valid:
+            errors = [
+                form.errors,
+                *(fs.non_form_errors() for fs in formsets),
+                *(f.errors for fs in formsets for f in fs.forms if f.errors),
+            ]
+            return TemplateResponse(
+                request,
+                "admin/countries/country/preview_errors.html",
+                {"errors": errors, **self.admin_site.each_context(request)},
+            )
+        country = unsaved_country(form, formsets)
+        return TemplateResponse(
+            request,
+            "countries/country_detail.html",
+            {"country": country, "sections": country.sections(), "preview": True, "unsaved": True},
+        )

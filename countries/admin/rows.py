@@ -1,0 +1,72 @@
+"""The rows of entries on their own pages, for work across countries (all sites in a category…)."""
+
+from django.contrib import admin
+from django.db import models
+from django.utils import timezone
+from reversion_compare.admin import CompareVersionAdmin
+
+from ..models import BlockedSite, ConstitutionalArticle, Country, Isp, Metric, Source
+from .common import MarkdownAdminMixin
+
+
+@admin.register(Source)
+class SourceAdmin(CompareVersionAdmin):
+    list_display = ["name", "url"]
+    search_fields = ["name", "url"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class CountryRowAdmin(MarkdownAdminMixin, CompareVersionAdmin):
+    autocomplete_fields = ["country", "source"]
+    list_select_related = ["country", "source"]
+    list_filter = ["country__region"]
+
+    # A row edited here changes its entry: the entry's version moves on, so an editor with the
+    # entry open elsewhere is told before overwriting it (see workflow.CountryForm).
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        touch_country(obj.country_id)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        touch_country(obj.country_id)
+
+    def delete_queryset(self, request, queryset):
+        countries = set(queryset.values_list("country_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for country_id in countries:
+            touch_country(country_id)
+
+
+def touch_country(country_id):
+    Country.objects.filter(pk=country_id).update(updated_at=timezone.now())
+
+
+@admin.register(ConstitutionalArticle)
+class ConstitutionalArticleAdmin(CountryRowAdmin):
+    list_display = ["__str__", "topic", "translation_note", "source"]
+    list_filter = ["topic", *CountryRowAdmin.list_filter]
+    search_fields = ["country__name", "number", "clauses"]
+
+
+@admin.register(BlockedSite)
+class BlockedSiteAdmin(CountryRowAdmin):
+    list_display = ["name", "country", "url", "action", "category", "status", "since_year"]
+    list_filter = ["action", "status", "category", *CountryRowAdmin.list_filter]
+    search_fields = ["name", "url", "country__name"]
+
+
+@admin.register(Metric)
+class MetricAdmin(CountryRowAdmin):
+    list_display = ["country", "kind", "value", "year", "source"]
+    list_filter = ["kind", "year", *CountryRowAdmin.list_filter]
+    search_fields = ["country__name", "source__name"]
+
+
+@admin.register(Isp)
+class IspAdmin(CountryRowAdmin):
+    list_display = ["name", "country", "state_owned"]
+    list_filter = ["state_owned", *CountryRowAdmin.list_filter]
+    search_fields = ["name", "country__name"]
+    autocomplete_fields = ["country"]
+    list_select_related = ["country"]

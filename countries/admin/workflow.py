@@ -1,0 +1,150 @@
+"""The editors' workflow around the country form: no lost updates, review filters, previews."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.formats import localize
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
+
+from ..history import changes_since, version_token
+from ..models import Country
+
+# No lost updates ------------------------------------------------------------------------------
+
+
+class CountryForm(forms.ModelForm):
+    """Refuses to save over a version of the entry that the editor never saw.
+
+    The form carries the entry's version (its `updated_at`) from when it was opened. If another
+    save happened since, the form is invalid: the editor sees who changed what, and their own
+    input stays in the form. The version is then moved on, so saving again is a deliberate
+    choice to keep this editor's text.
+    """
+
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    check_conflicts = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = version_token(self.instance.updated_at)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not (self.check_conflicts and self.instance.pk):
+            return cleaned_data
+        # Locked until this save commits, so two saves cannot both pass this check.
+        current = (
+            Country.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("updated_at", flat=True)
+            .first()
+        )
+        loaded = self.cleaned_data.get("loaded_version") or ""
+        if current is None or version_token(current) == loaded:
+            return cleaned_data
+        self.conflict = changes_since(
+            Country.objects.with_page_data().get(pk=self.instance.pk), loaded
+        )
+        self.data = self.data.copy()
+        self.data[self.add_prefix("loaded_version")] = version_token(current)
+        who = ", ".join(
+            f"{user or _('an import')} ({localize(localtime(date))})"
+            for user, date, _comment in self.conflict.revisions[:3]
+        ) or _("another editor")
+        raise ValidationError(
+            _(
+                "This entry was changed by %(who)s after you opened it. Nothing was saved, and "
+                "what you typed is still below. Check their changes (listed above the form), "
+                "then save again to keep your version."
+            ),
+            code="edit_conflict",
+            params={"who": who},
+        )
+
+
+# Review ------------------------------------------------------------------------------------------
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("stale", _("Not reviewed for 12 months")), ("current", _("Reviewed recently"))]
+
+    def queryset(self, request, queryset):
+        stale = Country.objects.stale().values("pk")
+        if self.value() == "stale":
+            return queryset.filter(pk__in=stale)
+        if self.value() == "current":
+            return queryset.exclude(pk__in=stale)
+        return queryset
+
+
+class MetricsAgeFilter(admin.SimpleListFilter):
+    title = _("figures")
+    parameter_name = "figures"
+
+    def lookups(self, request, model_admin):
+        return [("outdated", _("Newest figure over 5 years old")), ("current", _("Recent figures"))]
+
+    def queryset(self, request, queryset):
+        outdated = Country.objects.with_outdated_metrics().values("pk")
+        if self.value() == "outdated":
+            return queryset.filter(pk__in=outdated)
+        if self.value() == "current":
+            return queryset.exclude(pk__in=outdated)
+        return queryset
+
+
+# Preview of unsaved changes --------------------------------------------------------------------
+
+UNSAVED_PK = -1  # an entry being added has no key yet; nothing with this one is ever saved
+
+
+def unsaved_country(form, formsets):
+    """The entry as the form would save it, with its rows, without touching the database."""
+    country = form.save(commit=False)
+    if country.pk is None:
+        country.pk = UNSAVED_PK  # related managers refuse an instance without a key
+    rows = {}
+    for formset in formsets:
+        kept = []
+        for row_form in formset.forms:
+            if not row_form.is_valid() or row_form in formset.deleted_forms:
+                continue
+            if not row_form.has_changed() and row_form.instance.pk is None:
+                continue
+            row = row_form.save(commit=False)
+            row.country = country
+            kept.append(row)
+        relation = formset.fk.remote_field.get_accessor_name()
+        rows[relation] = sorted(kept, key=_display_order(formset.model))
+    country._prefetched_objects_cache = rows
+    return country
+
+
+def _display_order(model):
+    ordering = [name for name in model._meta.ordering if name.lstrip("-") != "country"]
+
+    def key(row):
+        return tuple(
+            _Reversed(getattr(row, name[1:])) if name.startswith("-") else getattr(row, name)
+            for name in ordering
+        )
+
+    return key
+
+
+class _Reversed:
+    def __init__(self, value):
+        self.value = value
+
+    def __lt__(self, other):
+        return other.value < self.value
+
+    def __eq__(self, other):
+        return self.value == other.value
