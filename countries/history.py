@@ -1,25 +1,30 @@
 """What changed in an entry, read from django-reversion's revisions.
 
 Every admin save of an entry is one revision holding the country and all its rows (the models
-are registered with `follow` in models.py). This module turns two states of an entry into a
-readable list of differences, for the editor whose save would otherwise overwrite a colleague's.
+are registered with `follow` in models.py). When an editor saves a form opened before a
+colleague's save, this module finds the state that editor loaded and merges three ways: what
+the colleague changed and this editor did not touch is taken into the form; what both changed
+keeps this editor's text and is listed; nothing is lost silently.
 """
 
+import datetime
+import decimal
 from dataclasses import dataclass, field
 
 import reversion
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
 from .models import Country
 
-ROW_MODELS = {
-    "articles": ("countries", "constitutionalarticle", ("number",)),
-    "blocked_sites": ("countries", "blockedsite", ("name",)),
-    "metrics": ("countries", "metric", ("kind", "year")),
-    "isps": ("countries", "isp", ("name",)),
+ROW_RELATIONS = {  # inline prefix -> the fields that name a row in messages
+    "articles": ("number",),
+    "blocked_sites": ("name",),
+    "metrics": ("kind", "year"),
+    "isps": ("name",),
 }
-IGNORED_FIELDS = {"id", "updated_at", "country"}
+IGNORED_FIELDS = {"id", "updated_at", "country", "is_published", "last_reviewed", "reviewed_by"}
 
 
 def version_token(updated_at):
@@ -27,22 +32,46 @@ def version_token(updated_at):
     return updated_at.isoformat() if updated_at else ""
 
 
+def form_value(value):
+    """A model value as a submitted form would carry it, for comparing and filling forms."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "\n".join(map(str, value))
+    if isinstance(value, bool):
+        return "on" if value else ""
+    if isinstance(value, datetime.date | decimal.Decimal | int):
+        return value.isoformat() if isinstance(value, datetime.date) else str(value)
+    return str(getattr(value, "code", value))
+
+
 @dataclass
 class EntryChanges:
-    """How an entry differs now from the state an editor loaded."""
+    """How an entry differs now from the state an editor loaded, and what the merge did."""
 
     revisions: list = field(default_factory=list)  # (user, date, comment), newest first
-    fields: list = field(default_factory=list)  # (label, then, now)
+    fields: list = field(default_factory=list)  # (label, then, now, outcome)
     rows: list = field(default_factory=list)  # (kind, name, what happened)
     exact: bool = True  # False when the loaded state was not found in the history
+    merged_data: object = None  # the submitted data with the colleague's changes taken in
 
 
-def changes_since(country: Country, token: str) -> EntryChanges:
+def _updated_at(version):
+    value = version.field_dict.get("updated_at")
+    return parse_datetime(value) if isinstance(value, str) else value
+
+
+def merge_since(country: Country, token: str, data, prefix="") -> EntryChanges:
+    """Compare `country` (now saved) with the state at `token`, and merge into `data`.
+
+    `data` is the editor's submitted form data (a QueryDict, main form and inlines); a copy
+    comes back as `merged_data`.
+    """
     versions = list(
         Version.objects.get_for_object(country).select_related("revision__user").order_by("-pk")
     )
-    loaded = next((v for v in versions if version_token(_loaded_updated_at(v)) == token), None)
-    changes = EntryChanges()
+    loaded = next((v for v in versions if version_token(_updated_at(v)) == token), None)
+    changes = EntryChanges(merged_data=data.copy())
     later = versions if loaded is None else [v for v in versions if v.pk > loaded.pk]
     for version in later:
         revision = version.revision
@@ -53,65 +82,89 @@ def changes_since(country: Country, token: str) -> EntryChanges:
         changes.exact = False
         return changes
 
+    merged = changes.merged_data
     then = loaded.field_dict
     for model_field in Country._meta.concrete_fields:
         if model_field.name in IGNORED_FIELDS:
             continue
-        old, new = then.get(model_field.attname), model_field.value_from_object(country)
-        if str(old or "") != str(new or ""):
-            changes.fields.append((str(model_field.verbose_name), old, new))
+        old = form_value(then.get(model_field.attname))
+        new = form_value(model_field.value_from_object(country))
+        if old == new:
+            continue
+        key = f"{prefix}{model_field.name}"
+        outcome = _merge(merged, key, old, new)
+        changes.fields.append((str(model_field.verbose_name), old, new, outcome))
 
     rows_then = _rows_in_revision(loaded.revision, country.pk)
-    for relation, (_app_label, model_name, key_fields) in ROW_MODELS.items():
+    for relation, name_fields in ROW_RELATIONS.items():
         model = Country._meta.get_field(relation).related_model
-        now = {
-            tuple(str(getattr(row, name)) for name in key_fields): row
-            for row in getattr(country, relation).all()
-        }
-        before = rows_then.get(model_name, {})
+        before = rows_then.get(model._meta.model_name, {})
+        now = {row.pk: row for row in getattr(country, relation).all()}
         label = str(model._meta.verbose_name)
-        for key in sorted(set(before) | set(now)):
-            name = " ".join(key)
-            if key not in now:
-                changes.rows.append((label, name, _("removed")))
-            elif key not in before:
-                changes.rows.append((label, name, _("added")))
-            elif _row_differs(before[key], now[key]):
-                changes.rows.append((label, name, _("changed")))
+        positions = _form_positions(merged, relation)
+        for pk in sorted(set(before) | set(now)):
+            name = " ".join(
+                form_value(now[pk].serializable_value(f) if pk in now else before[pk].get(f))
+                for f in name_fields
+            )
+            if pk not in now:
+                changes.rows.append((label, name, _("removed by them")))
+                continue
+            if pk not in before:
+                changes.rows.append((label, name, _("added by them")))
+                continue
+            outcomes = []
+            for model_field in model._meta.concrete_fields:
+                if model_field.name in IGNORED_FIELDS:
+                    continue
+                old = form_value(before[pk].get(model_field.attname))
+                new = form_value(model_field.value_from_object(now[pk]))
+                if old != new and pk in positions:
+                    key = f"{relation}-{positions[pk]}-{model_field.name}"
+                    outcomes.append(_merge(merged, key, old, new))
+                elif old != new:
+                    outcomes.append(_("changed"))
+            if outcomes:
+                changes.rows.append((label, name, "; ".join(sorted(set(outcomes)))))
     return changes
 
 
-def _loaded_updated_at(version):
-    from django.utils.dateparse import parse_datetime
+def _merge(data, key, old, new):
+    """Take their value where this editor left the field as loaded; else keep this editor's."""
+    if key not in data:
+        return _("changed")
+    if data.get(key, "").replace("\r\n", "\n") == old:
+        data[key] = new
+        return _("their change taken into your form")
+    return _("changed by both: your text kept")
 
-    value = version.field_dict.get("updated_at")
-    return parse_datetime(value) if isinstance(value, str) else value
+
+def _form_positions(data, relation):
+    """Row primary key -> its position in the submitted inline formset."""
+    positions = {}
+    total = int(data.get(f"{relation}-TOTAL_FORMS") or 0)
+    for index in range(total):
+        pk = data.get(f"{relation}-{index}-id")
+        if pk and pk.isdigit():
+            positions[int(pk)] = index
+    return positions
 
 
 def _rows_in_revision(revision, country_pk):
+    row_models = {
+        Country._meta.get_field(relation).related_model._meta.model_name
+        for relation in ROW_RELATIONS
+    }
     rows = {}
     for version in revision.version_set.select_related("content_type"):
         model_name = version.content_type.model
-        for app_label, row_model, key_fields in ROW_MODELS.values():
-            if model_name != row_model or version.content_type.app_label != app_label:
-                continue
-            data = version.field_dict
-            if data.get("country_id", data.get("country")) != country_pk:
-                continue
-            key = tuple(str(data.get(name)) for name in key_fields)
-            rows.setdefault(model_name, {})[key] = data
-    return rows
-
-
-def _row_differs(then: dict, row) -> bool:
-    for model_field in row._meta.concrete_fields:
-        if model_field.name in IGNORED_FIELDS:
+        if version.content_type.app_label != "countries" or model_name not in row_models:
             continue
-        if str(then.get(model_field.attname) or "") != str(
-            model_field.value_from_object(row) or ""
-        ):
-            return True
-    return False
+        data = version.field_dict
+        if data.get("country_id") != country_pk:
+            continue
+        rows.setdefault(model_name, {})[int(version.object_id)] = data
+    return rows
 
 
 def record_revisions(countries, comment, user=None):

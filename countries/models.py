@@ -176,8 +176,12 @@ class CountryManager(models.Manager.from_queryset(CountryQuerySet)):
         return self.get(iso_code=iso_code)
 
 
-# One admin save of an entry is one revision: the country with all its rows.
-@reversion.register(follow=["articles", "blocked_sites", "metrics", "isps"])
+# One admin save of an entry is one revision: the country with all its rows. Publication and
+# review are workflow state, not content: reverting the text must not unpublish or un-review.
+@reversion.register(
+    follow=["articles", "blocked_sites", "metrics", "isps"],
+    exclude=["is_published", "last_reviewed", "reviewed_by"],
+)
 class Country(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(

@@ -233,23 +233,44 @@ def test_second_save_is_refused_with_the_other_editors_changes(
 
     # Bob saves the form he opened before that: refused, nothing of his written, input kept.
     bob_form["net_neutrality"] = "Bob's careful paragraph."
+    bob_form["privacy"] = "Bob's privacy text."
     response = bob.post(change_url(kazakhstan), bob_form)
     assert response.status_code == 200
     page = response.content.decode()
     assert "This entry was changed by" in page and "admin" in page
     assert "What they changed" in page and "Alice&#x27;s summary." in page
-    assert "metric" in page and "internet_penetration 2013: changed" in page
+    assert "metric" in page and "their change taken into your form" in page
     assert "Bob&#x27;s careful paragraph." in page  # his text is still in the form
     kazakhstan.refresh_from_db()
     assert kazakhstan.summary == "Alice's summary."
     assert kazakhstan.net_neutrality.startswith("Kazakhstan does not")
     assert Metric.objects.get(kind="internet_penetration").value == 60
 
-    # Having seen Alice's changes, Bob saves again on purpose: now it goes through.
+    # Bob saves again on purpose: his fields go through and Alice's edits, which his form now
+    # holds, survive: nobody's work is lost.
     retry = read_form(page, "country_form")
+    assert retry["summary"] == "Alice's summary."
     assert bob.post(change_url(kazakhstan), retry).status_code == 302
     kazakhstan.refresh_from_db()
     assert kazakhstan.net_neutrality == "Bob's careful paragraph."
+    assert kazakhstan.privacy == "Bob's privacy text."
+    assert kazakhstan.summary == "Alice's summary."
+    assert Metric.objects.get(kind="internet_penetration").value == 60
+
+
+def test_a_field_both_editors_changed_keeps_the_second_editors_text(
+    client, kazakhstan, admin_user, group_editor
+):
+    alice, bob = client_for(type(client), admin_user), client_for(type(client), group_editor)
+    alice_form = read_form(alice.get(change_url(kazakhstan)).content.decode(), "country_form")
+    bob_form = read_form(bob.get(change_url(kazakhstan)).content.decode(), "country_form")
+    alice.post(change_url(kazakhstan), {**alice_form, "summary": "Alice's summary."})
+    page = bob.post(
+        change_url(kazakhstan), {**bob_form, "summary": "Bob's summary."}
+    ).content.decode()
+    assert "changed by both: your text kept" in page
+    retry = read_form(page, "country_form")
+    assert retry["summary"] == "Bob's summary."
 
 
 def test_a_row_edited_on_its_own_page_also_counts_as_a_change(admin_client, kazakhstan):

@@ -86,6 +86,7 @@ class IspInline(admin.TabularInline):
 # The country --------------------------------------------------------------------------------------
 
 
+WORKFLOW_FIELDS = ("is_published", "last_reviewed", "reviewed_by_id")
 BUTTON_NOTES = {
     "_publish": _("Published"),
     "_unpublish": _("Unpublished"),
@@ -151,6 +152,20 @@ class CountryAdmin(MarkdownAdminMixin, CompareVersionAdmin):
     ]
     inlines = [ArticleInline, BlockedSiteInline, MetricInline, IspInline]
     actions = ["publish", "unpublish", "mark_reviewed", "export_as_fixtures"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.request = request
+        return form
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if request.method == "POST":
+            # One mutable copy shared by all inlines, so an edit conflict can merge into it.
+            if not hasattr(request, "netfree_inline_data"):
+                request.netfree_inline_data = request.POST.copy()
+            kwargs["data"] = request.netfree_inline_data
+        return kwargs
 
     def get_queryset(self, request):
         return (
@@ -236,7 +251,17 @@ class CountryAdmin(MarkdownAdminMixin, CompareVersionAdmin):
         slugs = sorted(queryset.values_list("slug", flat=True))
         return zip_download(fixtures_zip(slugs), "netfree-fixtures-selected.zip")
 
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting restores content; whether the entry is published or reviewed stays as it is
+        # now (those fields are not in the revisions, see models.Country).
+        request.netfree_workflow_state = (
+            Country.objects.filter(pk=object_id).values(*WORKFLOW_FIELDS).first()
+        )
+        return super().revision_view(request, object_id, version_id, extra_context)
+
     def save_model(self, request, obj, form, change):
+        for name, value in (getattr(request, "netfree_workflow_state", None) or {}).items():
+            setattr(obj, name, value)
         if "_publish" in request.POST or "_unpublish" in request.POST:
             if not self.has_publish_permission(request):
                 raise PermissionDenied

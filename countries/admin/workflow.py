@@ -7,7 +7,7 @@ from django.utils.formats import localize
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from ..history import changes_since, version_token
+from ..history import merge_since, version_token
 from ..models import Country
 
 # No lost updates ------------------------------------------------------------------------------
@@ -17,13 +17,15 @@ class CountryForm(forms.ModelForm):
     """Refuses to save over a version of the entry that the editor never saw.
 
     The form carries the entry's version (its `updated_at`) from when it was opened. If another
-    save happened since, the form is invalid: the editor sees who changed what, and their own
-    input stays in the form. The version is then moved on, so saving again is a deliberate
-    choice to keep this editor's text.
+    save happened since, the form is invalid: the colleague's changes that this editor did not
+    touch are taken into the form (inline rows too), fields both changed keep this editor's
+    text and are listed, and nothing is saved yet. The version then moves on, so saving again
+    is a deliberate choice.
     """
 
     loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
     check_conflicts = True
+    request = None  # set by CountryAdmin.get_form, to share merged data with the inlines
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,7 +35,7 @@ class CountryForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        if not (self.check_conflicts and self.instance.pk):
+        if not (self.check_conflicts and self.instance.pk and self.is_bound):
             return cleaned_data
         # Locked until this save commits, so two saves cannot both pass this check.
         current = (
@@ -45,20 +47,28 @@ class CountryForm(forms.ModelForm):
         loaded = self.cleaned_data.get("loaded_version") or ""
         if current is None or version_token(current) == loaded:
             return cleaned_data
-        self.conflict = changes_since(
-            Country.objects.with_page_data().get(pk=self.instance.pk), loaded
+        saved = Country.objects.with_page_data().get(pk=self.instance.pk)
+        self.conflict = merge_since(
+            saved, loaded, self.data, self.prefix and f"{self.prefix}-" or ""
         )
-        self.data = self.data.copy()
-        self.data[self.add_prefix("loaded_version")] = version_token(current)
+        merged = self.conflict.merged_data
+        merged[self.add_prefix("loaded_version")] = version_token(current)
+        self.data = merged
+        shared = getattr(self.request, "netfree_inline_data", None)
+        if shared is not None:  # the inline formsets read this same object, lazily
+            for key in merged:
+                if merged.getlist(key) != shared.getlist(key):
+                    shared.setlist(key, merged.getlist(key))
         who = ", ".join(
             f"{user or _('an import')} ({localize(localtime(date))})"
             for user, date, _comment in self.conflict.revisions[:3]
         ) or _("another editor")
         raise ValidationError(
             _(
-                "This entry was changed by %(who)s after you opened it. Nothing was saved, and "
-                "what you typed is still below. Check their changes (listed above the form), "
-                "then save again to keep your version."
+                "This entry was changed by %(who)s after you opened it. Nothing was saved. "
+                "Their changes to fields you had not touched are now in the form; where you "
+                "both changed a field, your text is kept. Check the list above the form, "
+                "then save again."
             ),
             code="edit_conflict",
             params={"who": who},
