@@ -89,6 +89,18 @@ def editor(django_user_model):
 
 
 @pytest.fixture
+def group_editor(django_user_model):
+    """A volunteer in the "Editors" group that the migrations create, and nothing more."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        username="volunteer", password=EDITOR_PASSWORD, is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)
     return client

@@ -4,7 +4,6 @@ import datetime
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 from reversion.models import Version
@@ -21,16 +20,6 @@ CHANGELIST = "admin:countries_country_changelist"
 
 def change_url(country):
     return reverse("admin:countries_country_change", args=[country.pk])
-
-
-@pytest.fixture
-def group_editor(django_user_model):
-    """A volunteer in the Editors group that the migrations create, and nothing more."""
-    user = django_user_model.objects.create_user(
-        username="volunteer", password=EDITOR_PASSWORD, is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
 
 
 def client_for(client_class, user):

@@ -90,6 +90,10 @@ class PageWatcher:
         dialog.dismiss()
 
 
+# Browser tests need a transactional database, whose flush between tests would also remove
+# what data migrations create (the Editors group): `django_db_serialized_rollback` restores it.
+
+
 def _new_page(browser, live_server, request, viewport):
     context = browser.new_context(viewport=viewport, base_url=live_server.url)
     page = context.new_page()
@@ -101,7 +105,7 @@ def _new_page(browser, live_server, request, viewport):
 
 
 @pytest.fixture(params=["phone", "desktop"])
-def page(browser, live_server, transactional_db, request):
+def page(browser, live_server, transactional_db, django_db_serialized_rollback, request):
     """A page at a phone's width and at a desktop's: the test runs once for each."""
     yield from _new_page(
         browser, live_server, request, {"phone": PHONE, "desktop": DESKTOP}[request.param]
@@ -109,10 +113,18 @@ def page(browser, live_server, transactional_db, request):
 
 
 @pytest.fixture
-def phone_page(browser, live_server, transactional_db, request):
+def phone_page(browser, live_server, transactional_db, django_db_serialized_rollback, request):
     yield from _new_page(browser, live_server, request, PHONE)
 
 
 @pytest.fixture
-def desktop_page(browser, live_server, transactional_db, request):
+def desktop_page(browser, live_server, transactional_db, django_db_serialized_rollback, request):
+    yield from _new_page(browser, live_server, request, DESKTOP)
+
+
+@pytest.fixture
+def second_desktop_page(
+    browser, live_server, transactional_db, django_db_serialized_rollback, request
+):
+    """Another editor's browser: a separate context, with its own session."""
     yield from _new_page(browser, live_server, request, DESKTOP)
