@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from countries.importing import import_fixture_files
-from countries.models import BlockedSite, Country, Metric
+from countries.models import COUNTRY_CODES, BlockedSite, Country, Metric
 
 from .test_export import export, snapshot
 
@@ -243,13 +243,18 @@ def test_reimporting_the_same_files_changes_nothing(kazakhstan):
 
 
 def test_a_very_large_file_is_streamed_not_loaded_whole(tmp_path):
-    """About 12 MB of blocked sites; memory held at the peak stays a small part of that."""
+    """About 12 MB: 40 entries of 200 sites each. Memory at the peak stays a small part of the
+    file: objects are read one at a time, and each entry's revision is recorded on its own."""
+    codes = COUNTRY_CODES[:40]
     path = tmp_path / "large.json"
     with path.open("w", encoding="utf-8") as stream:
-        stream.write("[\n" + json.dumps(uzbekistan()))
+        stream.write("[\n")
+        stream.write(",\n".join(json.dumps(uzbekistan(iso_code=code, name=f"Country {code}",
+                                                       slug=f"country-{code.lower()}"))
+                                 for code in codes))  # fmt: skip
         for number in range(8_000):
             site = {
-                "country": ["UZ"],
+                "country": [codes[number % 40]],
                 "name": f"Site number {number}",
                 "action": "blocked",
                 "url": f"site-{number}.example.org",
