@@ -178,3 +178,26 @@ def record_revisions(countries, comment, user=None):
             if user is not None:
                 reversion.set_user(user)
             reversion.add_to_revision(country)
+
+
+@dataclass
+class PublicChange:
+    pk: int
+    date: datetime.datetime
+    description: str
+    country: Country
+
+
+def public_changes(country, limit=20):
+    """When the entry changed and what changed, for readers. Editors' names are not shown."""
+    versions = (
+        Version.objects.get_for_object(country)
+        .select_related("revision")
+        .order_by("-revision__date_created")[:limit]
+    )
+    return [
+        PublicChange(
+            v.pk, v.revision.date_created, v.revision.get_comment() or _("Updated."), country
+        )
+        for v in versions
+    ]

@@ -11,7 +11,7 @@ import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Length, Round
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -64,6 +64,11 @@ def markdown_length_constraint(model_name, field):
 
 
 models.TextField.register_lookup(Length)
+
+
+def quotes_topic(topic):
+    """Whether the entry quotes a constitutional article protecting `topic` (an annotation)."""
+    return Exists(ConstitutionalArticle.objects.filter(country=OuterRef("pk"), topic=topic))
 
 
 def review_cutoff():
@@ -159,6 +164,8 @@ class CountryQuerySet(models.QuerySet):
             blocked_site_count=Count("blocked_sites", distinct=True),
             latest_penetration=Subquery(latest_penetration.values("value")[:1]),
             latest_penetration_year=Subquery(latest_penetration.values("year")[:1]),
+            quotes_speech=quotes_topic(Topic.SPEECH),
+            quotes_privacy=quotes_topic(Topic.PRIVACY),
         ).order_by(*self.model._meta.ordering)
 
     def with_page_data(self):
@@ -331,6 +338,22 @@ class Country(models.Model):
     def state_owned_isps(self):
         return [isp for isp in self.isps.all() if isp.state_owned]
 
+    def sources(self):
+        """Every source the entry's rows cite, by name (rows should be prefetched)."""
+        rows = [*self.articles.all(), *self.blocked_sites.all(), *self.metrics.all()]
+        found = {row.source.pk: row.source for row in rows if row.source_id}
+        return sorted(found.values(), key=lambda source: source.name)
+
+    def metric_charts(self):
+        from .charts import metric_charts
+
+        return metric_charts(self)
+
+    def public_changes(self):
+        from .history import public_changes
+
+        return public_changes(self)
+
 
 # The rows an entry owns --------------------------------------------------------------------------
 
@@ -343,6 +366,10 @@ class CountryRowManager(models.Manager):
     def get_by_natural_key(self, iso_code, *values):
         lookups = dict(zip(self.natural_fields, values, strict=True))
         return self.get(country__iso_code=iso_code, **lookups)
+
+    def published(self):
+        """Rows of published entries, with their country and source."""
+        return self.filter(country__is_published=True).select_related("country", "source")
 
 
 class ArticleManager(CountryRowManager):
@@ -602,6 +629,9 @@ class Metric(NotesMixin, models.Model):
 
 class IspManager(CountryRowManager):
     natural_fields = ("name",)
+
+    def published(self):
+        return self.filter(country__is_published=True).select_related("country")
 
 
 @reversion.register()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "countries"
 
@@ -8,6 +8,14 @@ urlpatterns = [
     path("", views.CountryListView.as_view(), name="list"),
     path("countries/<slug:slug>/", views.CountryDetailView.as_view(), name="detail"),
     path("countries/<slug:slug>/preview/", views.CountryPreviewView.as_view(), name="preview"),
+    path("topics/<slug:topic>/", views.TopicView.as_view(), name="topic"),
+    path("blocked-sites/", views.BlockedSiteListView.as_view(), name="blocked_sites"),
+    path("blocked-sites/<str:name>/", views.BlockedSiteDetailView.as_view(), name="blocked_site"),
+    path("constitutions/", views.ConstitutionsView.as_view(), name="constitutions"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feeds/updates.atom", feeds.UpdatedEntriesAtomFeed(), name="feed_atom"),
+    path("feeds/updates.rss", feeds.UpdatedEntriesFeed(), name="feed_rss"),
+    path("countries/<slug:slug>/changes.atom", feeds.EntryChangesFeed(), name="feed_country"),
     path("data/", views.DataView.as_view(), name="data"),
     path("data/netfree.json", views.data_json, name="data_json"),
     path("data/netfree-fixtures.zip", views.data_fixtures_zip, name="data_fixtures"),

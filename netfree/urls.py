@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from countries import editor
+from countries.sitemaps import SITEMAPS
 from countries.views import serve_media
+from countries.views.seo import robots_txt
 
 admin.site.site_header = "netfree"
 admin.site.site_title = "netfree admin"
@@ -19,5 +22,7 @@ urlpatterns = [
     ),
     path("markdownx/upload/", editor.ImageUploadView.as_view(), name="markdownx_upload"),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
     path("", include("countries.urls")),
 ]

@@ -193,4 +193,5 @@ def test_pages_work_on_a_phone_and_offline_from_other_hosts(client, kazakhstan):
     for url in re.findall(r'(?:src|href)="([^"]+)"', html):
         if url.startswith(("http://", "https://", "//")):
             assert 'rel="nofollow noopener"' in html  # an outbound link, not a loaded asset
-    assert not re.search(r'<(?:script|link)[^>]+(?:src|href)="(?:https?:)?//', html)
+    assert not re.search(r'<(?:script|img)[^>]+src="(?:https?:)?//', html)
+    assert not re.search(r'<link rel="(?:stylesheet|icon|preload)"[^>]+href="(?:https?:)?//', html)

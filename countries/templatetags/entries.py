@@ -11,3 +11,8 @@ def percentage(value):
     if value is None:
         return ""
     return format_metric_value(value, is_percentage=True)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "")

@@ -1,0 +1,39 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import Country
+from .views.browse import TOPICS
+
+
+class CountrySitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.8
+
+    def items(self):
+        return Country.objects.published().order_by("name")
+
+    def lastmod(self, country):
+        return country.updated_at
+
+
+class PageSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.5
+
+    def items(self):
+        pages = [
+            "countries:list",
+            "countries:blocked_sites",
+            "countries:constitutions",
+            "countries:data",
+        ]
+        return pages + [("countries:topic", slug) for slug in TOPICS]
+
+    def location(self, item):
+        if isinstance(item, tuple):
+            name, topic = item
+            return reverse(name, kwargs={"topic": topic})
+        return reverse(item)
+
+
+SITEMAPS = {"countries": CountrySitemap, "pages": PageSitemap}
