@@ -39,9 +39,9 @@ class TopicView(TemplateView):
             for status, countries in by_status.items()
             if countries
         ]
-        return super().get_context_data(
-            topic=topic, topic_slug=self.kwargs["topic"], groups=groups, topics=TOPICS, **kwargs
-        )
+        context = super().get_context_data(**kwargs)  # the URL's `topic` is replaced below
+        context.update(topic=topic, topic_slug=self.kwargs["topic"], groups=groups, topics=TOPICS)
+        return context
 
 
 SITE_FILTERS = {
@@ -101,7 +101,9 @@ class BlockedSiteDetailView(TemplateView):
         )
         if not rows:
             raise Http404
-        return super().get_context_data(name=rows[0].name, rows=rows, **kwargs)
+        context = super().get_context_data(**kwargs)
+        context.update(name=rows[0].name, rows=rows)
+        return context
 
 
 class ConstitutionsView(TemplateView):
