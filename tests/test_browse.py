@@ -121,8 +121,13 @@ def test_search_ranks_names_above_prose_and_hides_drafts(client, world):
 
 def test_search_finds_article_text_isps_and_sites(client, world):
     make_isp(world["KG"], name="Megacom")
-    for query, country in [("Megacom", "Kyrgyzstan"), ("Ferghana", "Kyrgyzstan"), ("Kaztelecom", "Kazakhstan"),
-                           ("inviolability", "Kazakhstan")]:  # fmt: skip
+    cases = [
+        ("Megacom", "Kyrgyzstan"),
+        ("Ferghana", "Kyrgyzstan"),
+        ("Kaztelecom", "Kazakhstan"),
+        ("inviolability", "Kazakhstan"),
+    ]
+    for query, country in cases:
         text = text_of(client, reverse("countries:search"), q=query)
         assert f"1 entry matches “{query}”" in text and country in text, query
 
