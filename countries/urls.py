@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import feeds, map_views, views
 
 app_name = "countries"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("blocked-sites/<str:name>/", views.BlockedSiteDetailView.as_view(), name="blocked_site"),
     path("constitutions/", views.ConstitutionsView.as_view(), name="constitutions"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("embed/map/", map_views.embed_map, name="embed_map"),
     path("feeds/updates.atom", feeds.UpdatedEntriesAtomFeed(), name="feed_atom"),
     path("feeds/updates.rss", feeds.UpdatedEntriesFeed(), name="feed_rss"),
     path("countries/<slug:slug>/changes.atom", feeds.EntryChangesFeed(), name="feed_country"),

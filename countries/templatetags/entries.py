@@ -16,3 +16,11 @@ def percentage(value):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, "")
+
+
+@register.simple_tag
+def sort_query(request, key, current):
+    """The query string that sorts by `key`, reversing the order if it is already sorted so."""
+    params = request.GET.copy()
+    params["sort"] = f"-{key}" if current == key else key
+    return params.urlencode()

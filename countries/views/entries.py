@@ -7,12 +7,41 @@ from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 from django.views.static import serve
 
+from ..comparison import (
+    SORT_COLUMNS,
+    SORT_FIELDS,
+    comparison_filters,
+    comparison_order,
+    filter_options,
+)
+from ..map_views import map_context
 from ..models import Country
 
 
 class CountryListView(ListView):
-    queryset = Country.objects.published().with_list_data()
+    """The home page: the map and a table of every published entry, sortable and filterable."""
+
     context_object_name = "countries"
+
+    def get_queryset(self):
+        countries = Country.objects.published().with_list_data()
+        filters = comparison_filters(self.request.GET)
+        return countries.filter(**filters).order_by(*comparison_order(self.sort_key()))
+
+    def sort_key(self):
+        key = self.request.GET.get("sort", "name")
+        return key if key.lstrip("-") in SORT_FIELDS else "name"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            sort=self.sort_key(),
+            sort_columns=SORT_COLUMNS,
+            filter_options=filter_options(self.request.GET),
+            filtered=bool(comparison_filters(self.request.GET)),
+            **map_context(self.request),
+        )
+        return context
 
 
 class CountryDetailView(DetailView):
