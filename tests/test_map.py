@@ -334,7 +334,7 @@ def test_the_include_links_every_published_country_on_the_map(kazakhstan, rf):
 
     svg = next(attrs for tag, attrs, _ in elements if tag == "svg")
     assert svg["role"] == "group"  # "img" would hide the country links from screen readers
-    title_id, desc_id = svg["aria-labelledby"].split()
+    title_id, desc_id = svg["aria-labelledby"], svg["aria-describedby"]
     ids = {attrs.get("id") for _, attrs, _ in elements}
     assert {title_id, desc_id} <= ids
     assert not any("style" in attrs for _, attrs, _ in elements)
