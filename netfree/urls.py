@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from countries import editor
+from countries.api import api
 from countries.sitemaps import SITEMAPS
 from countries.views import serve_media
 from countries.views.seo import robots_txt
@@ -22,6 +23,7 @@ urlpatterns = [
     ),
     path("markdownx/upload/", editor.ImageUploadView.as_view(), name="markdownx_upload"),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media"),
+    path("api/v1/", api.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
     path("", include("countries.urls")),

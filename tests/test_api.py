@@ -14,7 +14,7 @@ from countries.models import BlockedSite, Country
 
 from .conftest import make_article, make_country, make_isp, make_metric, make_site, make_source
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api_urls")]
+pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
 PATHS = {
