@@ -201,3 +201,38 @@ def test_every_page_has_one_h1_landmarks_and_a_search_form(client, world):
         assert tags.count("h1") == 1, url
         assert "main" in tags and "nav" in tags and "header" in tags and "footer" in tags, url
         assert 'role="search"' in html, url
+
+
+def home_order(client, **params):
+    """The entries in the home page's comparison table, in the order shown."""
+    html = client.get(reverse("countries:list"), params).content.decode()
+    rows = html[html.index("<tbody>") : html.index("</tbody>")] if "<tbody>" in html else ""
+    return sorted((n for n in ("Kazakhstan", "Kyrgyzstan", "Brazil") if n in rows), key=rows.index)
+
+
+def test_home_table_sorts_and_filters(client, world):
+    make_metric(world["KG"], value=Decimal("38"), year=2020)
+    brazil = make_country(name="Brazil", iso_code="BR", region="419", net_neutrality_status="yes")
+    make_metric(brazil, value=Decimal("81"), year=2022)
+    assert home_order(client) == ["Brazil", "Kazakhstan", "Kyrgyzstan"]
+    assert home_order(client, sort="penetration") == ["Kyrgyzstan", "Kazakhstan", "Brazil"]
+    assert home_order(client, sort="-penetration") == ["Brazil", "Kazakhstan", "Kyrgyzstan"]
+    # Protection sorts from the strongest: yes, partial, no, unknown.
+    assert home_order(client, sort="net_neutrality") == ["Brazil", "Kyrgyzstan", "Kazakhstan"]
+    assert home_order(client, region="143") == ["Kazakhstan", "Kyrgyzstan"]
+    assert home_order(client, net_neutrality="no") == ["Kazakhstan"]
+    assert home_order(client, speech="yes") == ["Kazakhstan", "Kyrgyzstan"]
+    assert home_order(client, sort="'; DROP TABLE x", region="999") == [
+        "Brazil",
+        "Kazakhstan",
+        "Kyrgyzstan",
+    ]
+    assert "Draftistan" not in client.get(reverse("countries:list")).content.decode()
+
+
+def test_embed_map_can_be_framed(client, world):
+    response = client.get(reverse("countries:embed_map"))
+    assert response.status_code == 200
+    assert "X-Frame-Options" not in response
+    assert '<a href="/countries/kazakhstan/"' in response.content.decode()
+    assert client.get("/").get("X-Frame-Options") == "DENY"
