@@ -1,7 +1,19 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
 class CountriesConfig(AppConfig):
     name = "countries"
     verbose_name = _("Country entries")
+
+    def ready(self):
+        from .cache import content_changed
+        from .export import CONTENT_MODELS
+
+        # Any saved or deleted content (admin, revert, import, loaddata) refreshes cached pages.
+        for model in CONTENT_MODELS:
+            post_save.connect(content_changed, sender=model, dispatch_uid=f"cache-{model.__name__}")
+            post_delete.connect(
+                content_changed, sender=model, dispatch_uid=f"uncache-{model.__name__}"
+            )

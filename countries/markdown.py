@@ -14,7 +14,7 @@ import html
 import re
 
 import nh3
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
@@ -109,10 +109,10 @@ def cache_key(kind, text, document_id):
 
 def _cached(kind, text, document_id, render):
     key = cache_key(kind, text, document_id)
-    rendered = cache.get(key)
+    rendered = caches["markdown"].get(key)
     if rendered is None:
         rendered = render()
-        cache.set(key, rendered, timeout=None)
+        caches["markdown"].set(key, rendered, timeout=None)
     return rendered
 
 

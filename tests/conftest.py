@@ -56,6 +56,22 @@ def make_isp(country, **fields):
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache(settings):
+    """Each test starts with empty caches, in memory, so query counts are the views' own.
+
+    (The shared database cache of production is exercised by test_cache_processes.py.)
+    """
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"},
+    }
+    for alias in settings.CACHES:
+        caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Production hashing is slow on purpose; tests sign in often and test nothing of it."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -3,7 +3,7 @@
 import time
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.urls import reverse
 
 from countries.markdown import cache_key, render_markdown
@@ -85,10 +85,10 @@ def test_footnote_ids_stay_apart_between_texts_on_one_page():
 
 
 def test_rendered_html_is_cached_by_content():
-    cache.clear()
+    caches["markdown"].clear()
     source = "Cached *once*."
     first = render_markdown(source)
-    assert cache.get(cache_key("html", source, "")) == first
+    assert caches["markdown"].get(cache_key("html", source, "")) == first
     assert render_markdown(source) == first
     changed = render_markdown("Cached *twice*.")
     assert changed != first and "twice" in changed
@@ -107,7 +107,7 @@ PATHOLOGICAL = {
 
 @pytest.mark.parametrize("source", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
 def test_pathological_input_renders_quickly(source):
-    cache.clear()
+    caches["markdown"].clear()
     started = time.perf_counter()
     render_markdown(source)
     # Generous for a loaded machine: Python-Markdown takes 40-60 s on the first of these.

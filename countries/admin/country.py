@@ -27,20 +27,20 @@ from ..models import (
     review_cutoff,
 )
 from ..sections import SECTIONS
-from .common import MarkdownAdminMixin
+from .common import MarkdownAdminMixin, SourceLabelsMixin
 from .workflow import CountryForm, MetricsAgeFilter, ReviewFilter, unsaved_country
 
 # Inlines ------------------------------------------------------------------------------------------
 
 
-class ArticleInline(MarkdownAdminMixin, admin.StackedInline):
+class ArticleInline(SourceLabelsMixin, MarkdownAdminMixin, admin.StackedInline):
     model = ConstitutionalArticle
     extra = 0
     fields = [("number", "topic", "order"), "clauses", ("source", "translation_note"), "notes"]
     autocomplete_fields = ["source"]
 
 
-class BlockedSiteInline(MarkdownAdminMixin, admin.StackedInline):
+class BlockedSiteInline(SourceLabelsMixin, MarkdownAdminMixin, admin.StackedInline):
     model = BlockedSite
     extra = 0
     fields = [
@@ -52,7 +52,7 @@ class BlockedSiteInline(MarkdownAdminMixin, admin.StackedInline):
     autocomplete_fields = ["source"]
 
 
-class MetricInline(MarkdownAdminMixin, admin.TabularInline):
+class MetricInline(SourceLabelsMixin, MarkdownAdminMixin, admin.TabularInline):
     model = Metric
     extra = 0
     fields = ["kind", "value", "year", "source", "notes"]
@@ -78,6 +78,10 @@ class IspFormSet(BaseInlineFormSet):
 
 class IspInline(admin.TabularInline):
     model = Isp
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("country")
+
     formset = IspFormSet
     extra = 0
     fields = ["name", "state_owned"]

@@ -5,8 +5,9 @@ from django.db import models
 from django.utils import timezone
 from reversion_compare.admin import CompareVersionAdmin
 
+from ..cache import content_changed
 from ..models import BlockedSite, ConstitutionalArticle, Country, Isp, Metric, Source
-from .common import MarkdownAdminMixin
+from .common import MarkdownAdminMixin, SourceLabelsMixin
 
 
 @admin.register(Source)
@@ -16,7 +17,7 @@ class SourceAdmin(CompareVersionAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-class CountryRowAdmin(MarkdownAdminMixin, CompareVersionAdmin):
+class CountryRowAdmin(SourceLabelsMixin, MarkdownAdminMixin, CompareVersionAdmin):
     autocomplete_fields = ["country", "source"]
     list_select_related = ["country", "source"]
     list_filter = ["country__region"]
@@ -40,6 +41,7 @@ class CountryRowAdmin(MarkdownAdminMixin, CompareVersionAdmin):
 
 def touch_country(country_id):
     Country.objects.filter(pk=country_id).update(updated_at=timezone.now())
+    content_changed()  # update() sends no signal
 
 
 @admin.register(ConstitutionalArticle)

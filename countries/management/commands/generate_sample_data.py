@@ -6,6 +6,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from countries.cache import content_changed
 from countries.choices import Action, Category, MetricKind, Protection, Region, SiteStatus, Topic
 from countries.models import (
     COUNTRY_CODES,
@@ -100,6 +101,7 @@ class Command(BaseCommand):
             for country in created
             for n in range(3)
         )
+        content_changed()  # bulk_create sends no signals
         self.stdout.write(
             f"Generated {countries} countries, {articles} articles, {sites} blocked sites, "
             f"{metrics} metrics, {3 * countries} ISPs."

@@ -1,0 +1,129 @@
+"""Whole-page caching for anonymous readers, exact across processes and machines.
+
+Every cached page is stored under the site's *content version*, a number kept in the shared
+cache (the database by default, Redis when REDIS_URL is set). Any change to content moves the
+version on once its transaction has committed, so the very next request, in whichever process,
+looks up a new key and renders fresh. Nothing is ever deleted: old versions simply expire.
+
+Editors (any request with a session cookie) always get fresh pages. Responses carry an ETag and
+Last-Modified, and `Cache-Control: max-age=0, must-revalidate`, so browsers and a CDN revalidate
+every time and get a cheap 304 while nothing changed.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
+
+VERSION_KEY = "netfree:content-version"
+PAGE_TIMEOUT = 24 * 3600
+UNCACHED_PREFIXES = ("/admin/", "/markdownx/", "/media/", "/static/", "/data/")
+PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
+
+
+def content_version():
+    """The current content version: milliseconds since the epoch of the last change."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, int(time.time() * 1000), None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def bump_content_version():
+    version = max(int(time.time() * 1000), (cache.get(VERSION_KEY) or 0) + 1)
+    cache.set(VERSION_KEY, version, None)
+    return version
+
+
+def content_changed(**_signal_kwargs):
+    """Call (or connect) on any change to content.
+
+    The version moves now, so this process stops serving the old pages at once, and again when
+    the transaction commits: another process may have rendered the old content in between.
+    """
+    bump_content_version()
+    transaction.on_commit(bump_content_version)
+
+
+def is_cacheable_request(request):
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith(UNCACHED_PREFIXES)
+    )
+
+
+def page_key(version, request):
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"netfree:page:{version}:{digest}"
+
+
+class PublicPageCacheMiddleware:
+    """Serves anonymous GETs from the shared cache; see the module's docstring."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_cacheable_request(request):
+            response = self.get_response(request)
+            response.headers.setdefault("Cache-Control", "private, no-cache")
+            return response
+        version = content_version()
+        key = page_key(version, request)
+        stored = cache.get(key)
+        if stored is None:
+            response = self.get_response(request)
+            if not self.storable(response):
+                return response
+            # A view's own validators (the API sets them) win over the page-level ones.
+            if response.has_header("ETag"):
+                etag, last_modified = response["ETag"], response.get("Last-Modified")
+            else:
+                etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+                last_modified = http_date(version / 1000)
+            headers = dict(response.headers)
+            stored = (response.status_code, headers, response.content, etag, last_modified)
+            cache.set(key, stored, PAGE_TIMEOUT)
+        status, headers, content, etag, last_modified = stored
+        if self.not_modified(request, etag, last_modified):
+            response = HttpResponseNotModified()
+            for name, value in headers.items():  # what a 304 must repeat
+                if name.lower().startswith("access-control-") or name.lower() == "vary":
+                    response[name] = value
+            return self.finish(response, etag, last_modified)
+        response = HttpResponse(content, status=status)
+        for name, value in headers.items():
+            response[name] = value
+        return self.finish(response, etag, last_modified)
+
+    @staticmethod
+    def storable(response):
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "Set-Cookie" not in response
+            and "private" not in response.get("Cache-Control", "")
+        )
+
+    @staticmethod
+    def not_modified(request, etag, last_modified):
+        if "If-None-Match" in request.headers:  # takes precedence, as RFC 9110 says
+            return request.headers["If-None-Match"] == etag
+        since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+        modified = parse_http_date_safe(last_modified or "")
+        return since is not None and modified is not None and modified <= since
+
+    @staticmethod
+    def finish(response, etag, last_modified):
+        response["ETag"] = etag
+        if last_modified:
+            response["Last-Modified"] = last_modified
+        response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+        return response
