@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -28,3 +30,8 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     path("", include("countries.urls")),
 ]
+
+if os.environ.get("NETFREE_BENCH") == "1":
+    from countries.views.bench import minimal_view
+
+    urlpatterns.insert(0, path("bench/minimal/", minimal_view))
