@@ -2,8 +2,8 @@
 next request to another, as when gunicorn runs several workers or several machines serve."""
 
 import http.cookiejar
-import re
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -132,8 +132,8 @@ def test_an_edit_through_one_process_shows_at_once_on_the_other(two_servers):
     )
     login = fetch(f"{writer}/admin/login/", editor)
     token = read_form(login, "login-form")["csrfmiddlewaretoken"]
-    fetch(f"{writer}/admin/login/", editor, {"csrfmiddlewaretoken": token, "username": "editor",
-                                               "password": EDITOR_PASSWORD, "next": "/admin/"})  # fmt: skip
+    credentials = {"username": "editor", "password": EDITOR_PASSWORD, "next": "/admin/"}
+    fetch(f"{writer}/admin/login/", editor, {"csrfmiddlewaretoken": token, **credentials})
     changelist = fetch(f"{writer}/admin/countries/country/", editor)
     change = writer + re.search(r'href="(/admin/countries/country/\d+/change/)', changelist)[1]
     form = read_form(fetch(change, editor), "country_form")
