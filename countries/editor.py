@@ -10,6 +10,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -91,23 +92,26 @@ class EditorGuideView(TemplateView):
 
 GUIDE_EXAMPLES = [
     (
-        "Paragraphs and emphasis",
+        gettext_lazy("Paragraphs and emphasis"),
         "Leave a blank line between paragraphs.\n\n"
         "Use *italics* for titles and **bold** sparingly.",
     ),
     (
-        "Links",
+        gettext_lazy("Links"),
         "[Adil Soz](https://adilsoz.kz) links the name. "
         "Only http, https and mailto links are kept.",
     ),
     (
-        "Citing a source with a footnote",
+        gettext_lazy("Citing a source with a footnote"),
         "According to 2013 ITU figures, 54% of people were online.[^itu]\n\n"
         "[^itu]: ITU, *Individuals using the Internet*, 2013.",
     ),
-    ("Lists", "- blocked\n- throttled\n\n1. first\n2. second"),
-    ("Headings inside a section", "### Internet cafes\n\nText under a sub-heading."),
-    ("Tables", "| Year | Users |\n|------|------:|\n| 2013 | 9,577,924 |"),
-    ("Quoting", "> A quotation from a report."),
-    ("Placing a constitutional article", "Article 20 states:\n\n[[Article 20]]\n\nMore prose."),
+    (gettext_lazy("Lists"), "- blocked\n- throttled\n\n1. first\n2. second"),
+    (gettext_lazy("Headings inside a section"), "### Internet cafes\n\nText under a sub-heading."),
+    (gettext_lazy("Tables"), "| Year | Users |\n|------|------:|\n| 2013 | 9,577,924 |"),
+    (gettext_lazy("Quoting"), "> A quotation from a report."),
+    (
+        gettext_lazy("Placing a constitutional article"),
+        "Article 20 states:\n\n[[Article 20]]\n\nMore prose.",
+    ),
 ]

@@ -1,18 +1,36 @@
-"""`make bench`: figures that unit tests must not time, printed as one table.
+"""`make bench`: figures that unit tests must not time, printed as tables.
 
 Runs against the database in DATABASE_URL (scripts/bench starts a throwaway PostgreSQL).
-Fixtures: generate a dataset at two sizes (a quarter, then the full size: 250 countries,
-50,000 blocked sites, 25,000 metrics, 2,000 articles), and for each measure export, import into
-an empty database, and Django's own loaddata for comparison: wall time and the peak resident
-memory of the process doing it. Peak memory that does not grow with the dataset shows the
-export and import stream rather than load everything.
 
-Usage: python scripts/bench.py [--scale 1.0] [--quick]
+HTTP load: generate the full dataset (250 countries, 50,000 blocked sites, 25,000 metrics,
+2,000 articles) once, publish it, serve it with the production profile (`gunicorn -c
+gunicorn.conf.py netfree.wsgi`, DEBUG off, WEB_CONCURRENCY=3 for this 2-core machine) and drive
+load with wrk from a second process, the same threads, connections and duration for every
+target, in interleaved rounds (round robin, so noise spreads over all targets), reporting the
+median of the rounds. The two references: (1) a static file as large as the country page,
+served by the same server (WhiteNoise), the ceiling; (2) the minimal Django view returning the
+same bytes (`/bench/minimal/`, NETFREE_BENCH=1), the best any Django page can do. Pages are
+measured cached (anonymous, after warming) and uncached (with a session cookie naming no
+session, so the page cache is bypassed and the page rendered fully each time). Ratios to (1)
+and (2) are what to read: absolute figures depend on the machine and its noise.
+
+Fixtures: at two sizes (a quarter, then the full dataset above, reused), measure export, import
+into an empty database, and Django's own loaddata for comparison: wall time and the peak
+resident memory of the process doing it. Peak memory that does not grow with the dataset shows
+the export and import stream rather than load everything.
+
+Usage: python scripts/bench.py [--scale 1.0] [--quick] [--rounds 3] [--duration 4]
 """
 
 import argparse
+import http.client
+import json
 import os
+import re
 import shutil
+import signal
+import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,6 +40,35 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 FULL = {"countries": 250, "sites": 50_000, "metrics": 25_000, "articles": 2_000}
+ARTIFACTS = ROOT / os.environ.get("TEST_ARTIFACTS", "test-artifacts")
+STATIC_ROOT = ROOT / "staticfiles"  # settings.STATIC_ROOT
+STATIC_NAME = "bench-country-page.html"
+WORKERS = 3  # 2 cores here: gunicorn.conf.py's rule (2 per core + 1) would say 5
+THREADS, CONNECTIONS = 2, 16
+COOKIE = "sessionid=bench"  # a session that does not exist: the uncached path, anonymous
+
+# (name, path, with the session cookie). The first two are the references (1) and (2).
+TARGETS = [
+    ("static file (1)", f"/static/{STATIC_NAME}", False),
+    ("minimal view (2)", "/bench/minimal/", True),
+    ("minimal view, page cache", "/bench/minimal/", False),
+    ("country, cached", "/countries/{slug}/", False),
+    ("country, uncached", "/countries/{slug}/", True),
+    ("home, cached", "/", False),
+    ("home, uncached", "/", True),
+    ("API detail, cached", "/api/v1/countries/{slug}/", False),
+    ("API detail, uncached", "/api/v1/countries/{slug}/", True),
+    ("search, cached", "/search/?q=blocking", False),
+    ("search, uncached", "/search/?q=blocking", True),
+]
+STATIC, MINIMAL = TARGETS[0][0], TARGETS[1][0]
+# (target, reference, at least): the goals the issue sets.
+GOALS = [
+    ("country, cached", STATIC, 0.9),
+    ("country, uncached", MINIMAL, 0.35),
+    ("home, uncached", MINIMAL, 0.3),
+    ("home, cached", STATIC, 0.9),
+]
 
 
 def database_url(name):
@@ -45,13 +92,21 @@ def create_database(name):
     return url
 
 
+def django_env(url, **extra):
+    env = {**os.environ, "DATABASE_URL": url, **extra}
+    env.setdefault("DJANGO_SECRET_KEY", "bench-only")
+    env.pop("DJANGO_DEBUG", None)
+    return env
+
+
 def manage(url, *args):
     """Run a management command in its own process; returns (seconds, peak RSS in MB)."""
-    env = {**os.environ, "DATABASE_URL": url}
-    env.setdefault("DJANGO_SECRET_KEY", "bench-only")
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, stdout=subprocess.DEVNULL
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=django_env(url),
+        stdout=subprocess.DEVNULL,
     )
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
@@ -60,63 +115,307 @@ def manage(url, *args):
     return elapsed, usage.ru_maxrss / 1024
 
 
-def fixture_benchmarks(scale, rows, quick=False):
-    # Two sizes, so that peak memory can be compared as the dataset grows.
-    sizes = [scale] if quick else [scale / 4, scale]
-    for size in sizes:
-        counts = {key: max(int(value * size), 1) for key, value in FULL.items()}
-        counts["countries"] = min(max(counts["countries"], 4), 250)
-        objects = sum(counts.values()) + 3 * counts["countries"] + 20
-        label = (
-            f"{counts['countries']} countries, {counts['sites']:,} sites, "
-            f"{counts['metrics']:,} metrics"
-        )
-        source = create_database("netfree_bench_source")
-        manage(source, "generate_sample_data", *(f"--{k}={v}" for k, v in counts.items()))
-        folder = Path(tempfile.mkdtemp(prefix="netfree-bench-"))
+def pages_helper(url, *args, env=None):
+    """scripts/bench_pages.py in its own process; returns its JSON output."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench_pages.py"), *args],
+        cwd=ROOT,
+        env=env or django_env(url),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"bench_pages.py {args[0]} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def dataset(scale):
+    counts = {key: max(int(value * scale), 1) for key, value in FULL.items()}
+    counts["countries"] = min(max(counts["countries"], 4), 250)
+    objects = sum(counts.values()) + 3 * counts["countries"] + 20
+    label = (
+        f"{counts['countries']} countries, {counts['sites']:,} sites, {counts['metrics']:,} metrics"
+    )
+    return counts, objects, label
+
+
+def generate(name, counts):
+    """A new database holding the generated dataset, every entry published."""
+    url = create_database(name)
+    manage(url, "generate_sample_data", *(f"--{k}={v}" for k, v in counts.items()))
+    pages_helper(url, "publish")
+    return url
+
+
+# HTTP load ----------------------------------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(port, path, cookie=False, timeout=30):
+    """One GET on 127.0.0.1: (status, body)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path, headers={"Cookie": COOKIE} if cookie else {})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+class Server:
+    """gunicorn with the production profile on 127.0.0.1; always stopped by the `with`."""
+
+    def __init__(self, env, port, log):
+        self.env, self.port, self.log = env, port, log
+        self.base = f"http://127.0.0.1:{port}"
+        self.process = None
+
+    def __enter__(self):
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "netfree.wsgi"],
+                cwd=ROOT,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         try:
-            seconds, memory = manage(source, "export_fixtures", "--output", str(folder))
-            size_mb = sum(p.stat().st_size for p in folder.glob("*.json")) / 2**20
-            rows.append(
-                ("export_fixtures", label, objects, seconds, memory, f"{size_mb:.1f} MB written")
-            )
-            files = sorted(str(p) for p in folder.glob("*.json"))
-            target = create_database("netfree_bench_target")
-            seconds, memory = manage(target, "import_fixtures", *files)
-            rows.append(
-                ("import_fixtures", label, objects, seconds, memory, "validated, all or nothing")
-            )
-            target = create_database("netfree_bench_target")
-            seconds, memory = manage(target, "loaddata", "-v0", *files)
-            rows.append(("loaddata (Django)", label, objects, seconds, memory, "for comparison"))
-        finally:
-            shutil.rmtree(folder)
+            self.wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def wait_ready(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn exited at start:\n{self.log_tail()}")
+            try:
+                if fetch(self.port, "/bench/minimal/", cookie=True, timeout=5)[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise SystemExit(f"gunicorn did not answer within {timeout} s:\n{self.log_tail()}")
+
+    def stop(self):
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)  # graceful: the master stops its workers
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def log_tail(self):
+        return Path(self.log).read_text(errors="replace")[-3000:]
 
 
-def print_table(rows):
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3, "h": 3600e3}
+
+
+def milliseconds(text):
+    number, unit = re.fullmatch(r"([\d.]+)([a-z]+)", text).groups()
+    return float(number) * UNITS[unit]
+
+
+def wrk(url, seconds, cookie):
+    """One wrk run: requests/s, p50 and p99 in ms, and the errors it counted."""
+    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s"]
+    command += ["--latency", *(["-H", f"Cookie: {COOKIE}"] if cookie else []), url]
+    output = subprocess.run(
+        command, capture_output=True, text=True, check=True, timeout=seconds + 60
+    ).stdout
+    rps = float(re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M).group(1))
+    p50 = milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))
+    p99 = milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))
+    errors = 0
+    if match := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output):
+        errors += int(match.group(1))
+    if match := re.search(r"Socket errors: (.*)", output):
+        errors += sum(int(n) for n in re.findall(r"\d+", match.group(1)))
+    return rps, p50, p99, errors
+
+
+def http_benchmarks(url, rounds, seconds, warm_seconds):
+    """Returns (rows for the table, text of the checks), or None when wrk is missing."""
+    if shutil.which("wrk") is None:
+        return None
+    port = free_port()
+    host = f"127.0.0.1:{port}"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="netfree-bench-http-"))
+    body = workdir / "country-page.html"
+    env = django_env(
+        url,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        NETFREE_BENCH="1",
+        NETFREE_BENCH_BODY=str(body),
+        GUNICORN_BIND=host,
+        WEB_CONCURRENCY=str(WORKERS),
+    )
+    static_file = STATIC_ROOT / STATIC_NAME
+    try:
+        manage(url, "collectstatic", "--noinput", "-v0")
+        # The Django side first: the country page's bytes (they become the static file and
+        # the minimal view's body) and the queries each target costs.
+        probe = pages_helper(url, "probe", host, str(body), json.dumps(TARGETS), env=env)
+        slug, size = probe["slug"], body.stat().st_size
+        # Before the server starts: WhiteNoise indexes STATIC_ROOT when it starts.
+        shutil.copyfile(body, static_file)
+        print(
+            f"HTTP: gunicorn, production profile, {WORKERS} workers (2 cores), on {host}; "
+            f"wrk -t{THREADS} -c{CONNECTIONS} -d{seconds}s, {rounds} round(s) per target; "
+            f"/countries/{slug}/ is {size:,} bytes",
+            flush=True,
+        )
+        with Server(env, port, ARTIFACTS / "bench-gunicorn.log") as server:
+            targets = [(name, path.format(slug=slug), cookie) for name, path, cookie in TARGETS]
+            for name, path, cookie in targets:  # check every target answers; warm the caches
+                for _ in range(2 * WORKERS):
+                    status, content = fetch(port, path, cookie)
+                    if status != 200:
+                        raise SystemExit(f"{name}: {path} answered {status}")
+                if name == STATIC and len(content) != size:
+                    raise SystemExit(f"the static file has {len(content)} bytes, not {size}")
+            if warm_seconds:
+                for _name, path, cookie in targets:
+                    wrk(server.base + path, warm_seconds, cookie)
+            results = {name: [] for name, _, _ in targets}
+            for _ in range(rounds):
+                for name, path, cookie in targets:
+                    results[name].append(wrk(server.base + path, seconds, cookie))
+    finally:
+        static_file.unlink(missing_ok=True)
+        shutil.rmtree(workdir, ignore_errors=True)
+    medians = {
+        name: (
+            statistics.median(r[0] for r in runs),
+            statistics.median(r[1] for r in runs),
+            statistics.median(r[2] for r in runs),
+            sum(r[3] for r in runs),
+        )
+        for name, runs in results.items()
+    }
+    rows = []
+    for name, _, _ in TARGETS:
+        rps, p50, p99, errors = medians[name]
+        queries = "-" if name == STATIC else str(probe["queries"][name])
+        note = f"{errors:,} errors" if errors else ""
+        rows.append(
+            (
+                name,
+                f"{rps:,.0f}",
+                f"{p50:.2f}",
+                f"{p99:.2f}",
+                f"{rps / medians[STATIC][0]:.2f}",
+                f"{rps / medians[MINIMAL][0]:.2f}",
+                queries,
+                note,
+            )
+        )
+    checks = []
+    for name, reference, goal in GOALS:
+        ratio = medians[name][0] / medians[reference][0]
+        verdict = "met" if ratio >= goal else "NOT met"
+        checks.append(f"{name} >= {goal} x {reference}: {verdict} ({ratio:.2f})")
+    return rows, checks
+
+
+# Fixtures -----------------------------------------------------------------------------------------
+
+
+def fixture_benchmarks(source, label, objects, rows):
+    folder = Path(tempfile.mkdtemp(prefix="netfree-bench-"))
+    try:
+        seconds, memory = manage(source, "export_fixtures", "--output", str(folder))
+        size_mb = sum(p.stat().st_size for p in folder.glob("*.json")) / 2**20
+        rows.append(
+            ("export_fixtures", label, objects, seconds, memory, f"{size_mb:.1f} MB written")
+        )
+        files = sorted(str(p) for p in folder.glob("*.json"))
+        target = create_database("netfree_bench_target")
+        seconds, memory = manage(target, "import_fixtures", *files)
+        note = "validated, all or nothing"
+        rows.append(("import_fixtures", label, objects, seconds, memory, note))
+        target = create_database("netfree_bench_target")
+        seconds, memory = manage(target, "loaddata", "-v0", *files)
+        rows.append(("loaddata (Django)", label, objects, seconds, memory, "for comparison"))
+    finally:
+        shutil.rmtree(folder)
+
+
+def print_table(header, lines):
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines, strict=True)]
+    print()
+    for line in (header, tuple("-" * w for w in widths), *lines):
+        cells = (str(cell).ljust(width) for cell, width in zip(line, widths, strict=True))
+        print(" | ".join(cells).rstrip())
+    print()
+
+
+def print_fixture_table(rows):
     header = ("operation", "dataset", "objects", "seconds", "objects/s", "peak RSS MB", "note")
     lines = [
         (op, data, f"{n:,}", f"{s:.1f}", f"{n / s:,.0f}", f"{m:.0f}", note)
         for op, data, n, s, m, note in rows
     ]
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines, strict=True)]
-    print()
-    for line in (header, tuple("-" * w for w in widths), *lines):
-        print(" | ".join(str(cell).ljust(width) for cell, width in zip(line, widths, strict=True)))
-    print()
+    print_table(header, lines)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 is the full dataset")
     parser.add_argument("--quick", action="store_true", help="a tiny dataset, for the smoke test")
+    parser.add_argument("--rounds", type=int, help="wrk rounds per target (3; 1 with --quick)")
+    parser.add_argument("--duration", type=int, help="seconds per wrk round (4; 1 with --quick)")
     options = parser.parse_args()
     scale = 0.01 if options.quick else options.scale
-    rows = []
+    rounds = options.rounds or (1 if options.quick else 3)
+    seconds = options.duration or (1 if options.quick else 4)
     engine = urlsplit(os.environ.get("DATABASE_URL", "sqlite://")).scheme
     print(f"database: {engine}; scale {scale}", flush=True)
-    fixture_benchmarks(scale, rows, quick=options.quick)
-    print_table(rows)
+
+    counts, objects, label = dataset(scale)
+    print(f"generating {label}", flush=True)
+    source = generate("netfree_bench_source", counts)
+    if shutil.which("wrk") is None and not options.quick:
+        raise SystemExit("wrk is missing: run scripts/bench (make bench), which installs it")
+    http = http_benchmarks(source, rounds, seconds, warm_seconds=0 if options.quick else 1)
+
+    print("fixtures: export, import, loaddata", flush=True)
+    fixture_rows = []
+    if not options.quick:  # a quarter of the size first, to compare peak memory with
+        small_counts, small_objects, small_label = dataset(scale / 4)
+        small = generate("netfree_bench_quarter", small_counts)
+        fixture_benchmarks(small, small_label, small_objects, fixture_rows)
+    fixture_benchmarks(source, label, objects, fixture_rows)
+
+    if http is None:
+        print("\nHTTP load: SKIPPED, wrk is not installed (apt-get install wrk; --quick only)")
+    else:
+        rows, checks = http
+        header = ("target", "req/s", "p50 ms", "p99 ms", "/ static", "/ minimal", "queries", "note")
+        print(f"\nHTTP load ({label}): medians of {rounds} round(s); ratios are of req/s")
+        print_table(header, rows)
+    print_fixture_table(fixture_rows)
+    if http is not None:
+        print("goals:")
+        for line in checks:
+            print(f"  {line}")
+        print()
 
 
 if __name__ == "__main__":
