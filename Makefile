@@ -35,6 +35,8 @@ run: $(VENV)/.installed
 # Tests run with DEBUG off, as production does; the key is throwaway and never stored.
 test: export DJANGO_SECRET_KEY ?= test-$(shell $(PYTHON) -c 'import secrets; print(secrets.token_hex(24))')
 test: export DJANGO_DEBUG =
+test: export DJANGO_ALLOWED_HOSTS ?= localhost,127.0.0.1,testserver
+test: export DJANGO_HTTPS ?= 0
 test: $(VENV)/.installed-dev
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	VENV=$(VENV) scripts/run-tests
@@ -42,6 +44,8 @@ test: $(VENV)/.installed-dev
 # Figures, not pass/fail: a table of timings and memory (see scripts/bench.py).
 bench: export DJANGO_SECRET_KEY ?= bench-$(shell $(PYTHON) -c 'import secrets; print(secrets.token_hex(24))')
 bench: export DJANGO_DEBUG =
+bench: export DJANGO_ALLOWED_HOSTS ?= localhost,127.0.0.1
+bench: export DJANGO_HTTPS ?= 0
 bench: $(VENV)/.installed-dev
 	VENV=$(VENV) scripts/bench $(BENCH_ARGS)
 

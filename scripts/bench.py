@@ -27,6 +27,7 @@ import http.client
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -95,6 +96,8 @@ def create_database(name):
 def django_env(url, **extra):
     env = {**os.environ, "DATABASE_URL": url, **extra}
     env.setdefault("DJANGO_SECRET_KEY", "bench-only")
+    env.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1")
+    env.setdefault("DJANGO_HTTPS", "0")  # plain HTTP on the loopback
     env.pop("DJANGO_DEBUG", None)
     return env
 
@@ -209,6 +212,20 @@ class Server:
             time.sleep(0.2)
         raise SystemExit(f"gunicorn did not answer within {timeout} s:\n{self.log_tail()}")
 
+    def drain(self, timeout=60):
+        """Wait until requests queued by the last wrk run are served.
+
+        Sync workers serve the connections still in the listen queue after wrk has stopped:
+        without this, slow pages would eat into the next target's round.
+        """
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            fetch(self.port, "/bench/minimal/", cookie=True, timeout=timeout)
+            if time.monotonic() - started < 0.05:
+                return
+        print(f"warning: the server was still busy {timeout} s after a round", flush=True)
+
     def stop(self):
         if self.process is None or self.process.poll() is not None:
             return
@@ -238,6 +255,8 @@ def wrk(url, seconds, cookie):
     output = subprocess.run(
         command, capture_output=True, text=True, check=True, timeout=seconds + 60
     ).stdout
+    with open(ARTIFACTS / "bench-wrk.log", "a") as log:
+        log.write(f"$ {shlex.join(command)}\n{output}\n")
     rps = float(re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M).group(1))
     p50 = milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))
     p99 = milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))
@@ -256,6 +275,7 @@ def http_benchmarks(url, rounds, seconds, warm_seconds):
     port = free_port()
     host = f"127.0.0.1:{port}"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "bench-wrk.log").unlink(missing_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="netfree-bench-http-"))
     body = workdir / "country-page.html"
     env = django_env(
@@ -293,10 +313,12 @@ def http_benchmarks(url, rounds, seconds, warm_seconds):
             if warm_seconds:
                 for _name, path, cookie in targets:
                     wrk(server.base + path, warm_seconds, cookie)
+                    server.drain()
             results = {name: [] for name, _, _ in targets}
             for _ in range(rounds):
                 for name, path, cookie in targets:
                     results[name].append(wrk(server.base + path, seconds, cookie))
+                    server.drain()
     finally:
         static_file.unlink(missing_ok=True)
         shutil.rmtree(workdir, ignore_errors=True)
@@ -314,6 +336,8 @@ def http_benchmarks(url, rounds, seconds, warm_seconds):
         rps, p50, p99, errors = medians[name]
         queries = "-" if name == STATIC else str(probe["queries"][name])
         note = f"{errors:,} errors" if errors else ""
+        if rps == 0:
+            note = f"no response within {seconds} s"
         rows.append(
             (
                 name,

@@ -169,10 +169,17 @@ def test_preview_refuses_text_over_the_limit(editor_client):
     assert response.status_code == 400
 
 
-def test_country_admin_lists_entries_without_a_query_per_row(
-    admin_client, django_assert_max_num_queries
-):
-    for index, code in enumerate(["AM", "AZ", "GE", "KG", "TJ", "TM", "UZ"]):
+def test_country_admin_lists_entries_without_a_query_per_row(admin_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            admin_client.get(admin_url(Country, "changelist"))
+        return len(captured.captured_queries)
+
+    make_country(name="Country 0", iso_code="AM")
+    one = count()
+    for index, code in enumerate(["AZ", "GE", "KG", "TJ", "TM", "UZ"], start=1):
         make_country(name=f"Country {index}", iso_code=code)
-    with django_assert_max_num_queries(10):
-        admin_client.get(admin_url(Country, "changelist"))
+    assert count() == one

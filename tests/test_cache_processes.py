@@ -51,6 +51,7 @@ def environment(database_url):
         DATABASE_URL=database_url,
         DJANGO_SECRET_KEY="two-processes",
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_HTTPS="0",  # plain HTTP on the loopback
         DJANGO_SUPERUSER_PASSWORD=EDITOR_PASSWORD,
     )
     return env

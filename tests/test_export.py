@@ -141,7 +141,11 @@ def test_round_trip_through_loaddata_is_lossless(tmp_path):
 def run_in_fresh_sqlite(tmp_path, fixtures_dir, output_dir):
     """Load `fixtures_dir` into a brand-new SQLite database in another process and export it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    env.update(DJANGO_SECRET_KEY="cross-engine-test", DATABASE_URL=f"sqlite:///{tmp_path}/other.db")
+    env.update(
+        DJANGO_SECRET_KEY="cross-engine-test",
+        DJANGO_ALLOWED_HOSTS="localhost",
+        DATABASE_URL=f"sqlite:///{tmp_path}/other.db",
+    )
     manage = [sys.executable, "manage.py"]
     files = sorted(str(p) for p in fixtures_dir.glob("*.json"))
     commands = [

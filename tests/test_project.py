@@ -37,11 +37,13 @@ def test_markdownx_posts_to_the_guarded_preview():
     assert settings.MARKDOWNX_URLS_PATH == reverse("markdownx_markdownify")
 
 
-def run_check(**env):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+def run_check(*options, **env):
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))
+    }
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", "check"],
+        [sys.executable, "manage.py", "check", *options],
         cwd=settings.BASE_DIR,
         env=environment,
         capture_output=True,
@@ -51,9 +53,28 @@ def run_check(**env):
 
 
 def test_production_mode_without_a_secret_key_fails_clearly():
-    result = run_check()
+    result = run_check(DJANGO_ALLOWED_HOSTS="netfree.example.org")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_production_mode_without_allowed_hosts_fails_clearly():
+    result = run_check(DJANGO_SECRET_KEY="k" * 60)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS is not set" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check_without_warnings():
+    result = run_check(
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SECRET_KEY="".join(chr(33 + (i * 7) % 90) for i in range(64)),
+        DJANGO_ALLOWED_HOSTS="netfree.example.org",
+        DATABASE_URL="postgres://netfree@db.example.org/netfree",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
 
 
 def test_development_mode_needs_no_variables():
