@@ -188,3 +188,14 @@ def test_static_files_are_compressed_and_fingerprinted(client, settings):
         url.startswith("/static/countries/site.") and url.endswith(".css") and url.count(".") >= 2
     )
     assert (settings.STATIC_ROOT / url.removeprefix("/static/")).with_suffix(".css.gz").exists()
+
+
+def test_an_entry_with_hundreds_of_rows_saves_through_the_admin(admin_client, kazakhstan):
+    grow(kazakhstan, countries=1, sites_each=1)
+    url = reverse("admin:countries_country_change", args=[kazakhstan.pk])
+    data = read_form(admin_client.get(url).content.decode(), "country_form")
+    assert len(data) > 5000
+    data["summary"] = "Saved with 504 blocked sites on the form."
+    assert admin_client.post(url, data).status_code == 302
+    kazakhstan.refresh_from_db()
+    assert kazakhstan.summary == "Saved with 504 blocked sites on the form."
