@@ -32,6 +32,7 @@ from .choices import (
 )
 from .fields import ClauseListField
 from .markdown import render_markdown
+from .sections import SECTIONS
 from .validators import validate_url_or_domain
 
 MARKDOWN_MAX_LENGTH = 20_000
@@ -287,16 +288,8 @@ class Country(models.Model):
             ),
             models.CheckConstraint(condition=~Q(slug=""), name="country_slug_not_empty"),
             *(
-                markdown_length_constraint("country", field)
-                for field in (
-                    "summary",
-                    "censorship",
-                    "website_blocking",
-                    "privacy",
-                    "internet_access",
-                    "isp_safe_harbors",
-                    "net_neutrality",
-                )
+                markdown_length_constraint("country", spec.field)
+                for spec in SECTIONS
             ),
         ]
 
