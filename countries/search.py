@@ -9,10 +9,15 @@ snippet, built from plain text and escaped before the highlight is added.
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import connection
-from django.db.models import Q, TextField
-from django.db.models.functions import Cast
+from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -62,36 +67,36 @@ def _add(scores, rows, weight=1.0):
         scores[pk] = scores.get(pk, 0) + weight * rank
 
 
+def _document(table):
+    """The stored tsvector column that migration 0006 adds on PostgreSQL."""
+    # noqa below: the table name comes from our own model metadata, never from a request.
+    return RawSQL(f'"{table}"."search_document"', [], output_field=SearchVectorField())  # noqa: S611
+
+
 def _postgres_scores(query):
     search_query = SearchQuery(query, search_type="websearch", config="english")
-    country_vector = (
-        SearchVector("name", weight="A", config="english")
-        + SearchVector("summary", weight="B", config="english")
-        + SearchVector(*PROSE_FIELDS, weight="C", config="english")
-    )
     scores = {}
-    rank = SearchRank(country_vector, search_query)
-    _add(
-        scores,
+    countries = (
         Country.objects.published()
-        .annotate(rank=rank)
-        .filter(rank__gt=0)
-        .values_list("pk", "rank"),
+        .annotate(document=_document("countries_country"))
+        .filter(document=search_query)  # document @@ query: the GIN index
+        .annotate(rank=SearchRank(F("document"), search_query))
     )
-    row_searches = [
-        (ConstitutionalArticle, SearchVector(Cast("clauses", TextField()), config="english")),
-        (BlockedSite, SearchVector("name", "url", config="english")),
-        (Isp, SearchVector("name", config="english")),
-    ]
-    for model, vector in row_searches:
-        _add(
-            scores,
+    _add(scores, countries.values_list("pk", "rank"))
+    for model in (ConstitutionalArticle, BlockedSite):
+        rows = (
             model.objects.filter(country__is_published=True)
-            .annotate(rank=SearchRank(vector, search_query, weights=[0.1, 0.2, 0.4, 1.0]))
-            .filter(rank__gt=0)
-            .values_list("country_id", "rank"),
-            WEIGHTS["rows"],
+            .annotate(document=_document(model._meta.db_table))
+            .filter(document=search_query)
+            .annotate(rank=SearchRank(F("document"), search_query))
         )
+        _add(scores, rows.values_list("country_id", "rank"), WEIGHTS["rows"])
+    isps = (
+        Isp.objects.filter(country__is_published=True)
+        .annotate(rank=SearchRank(SearchVector("name", config="english"), search_query))
+        .filter(rank__gt=0)
+    )
+    _add(scores, isps.values_list("country_id", "rank"), WEIGHTS["rows"])
     return scores
 
 
