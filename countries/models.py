@@ -287,10 +287,7 @@ class Country(models.Model):
                 name="country_net_neutrality_status_valid",
             ),
             models.CheckConstraint(condition=~Q(slug=""), name="country_slug_not_empty"),
-            *(
-                markdown_length_constraint("country", spec.field)
-                for spec in SECTIONS
-            ),
+            *(markdown_length_constraint("country", spec.field) for spec in SECTIONS),
         ]
 
     def __str__(self):
