@@ -11,7 +11,9 @@ every time and get a cheap 304 while nothing changed.
 """
 
 import hashlib
+import threading
 import time
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
@@ -40,12 +42,34 @@ def bump_content_version():
     return version
 
 
+_batch = threading.local()
+
+
+@contextmanager
+def changes_batched():
+    """Within this block content changes move the version once, at the end, not per object.
+
+    An import saves tens of thousands of objects; moving the shared version for each would cost
+    two cache writes apiece.
+    """
+    outer = getattr(_batch, "active", False)
+    _batch.active = True
+    try:
+        yield
+    finally:
+        _batch.active = outer
+    if not outer:
+        content_changed()
+
+
 def content_changed(**_signal_kwargs):
     """Call (or connect) on any change to content.
 
     The version moves now, so this process stops serving the old pages at once, and again when
     the transaction commits: another process may have rendered the old content in between.
     """
+    if getattr(_batch, "active", False):
+        return
     bump_content_version()
     transaction.on_commit(bump_content_version)
 

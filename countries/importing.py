@@ -23,6 +23,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
+from .cache import changes_batched
 from .history import record_revisions
 from .models import BlockedSite, ConstitutionalArticle, Country, Isp, Metric, Source
 
@@ -477,7 +478,7 @@ def import_fixture_files(paths, *, remove_missing=False, dry_run=False, progress
     if file_problems:
         raise ImportFailed(file_problems)
     importer = Importer(progress_factory)
-    with transaction.atomic():
+    with transaction.atomic(), changes_batched():
         importer.run_pass(paths, FIRST_PASS, first_pass=True)
         if not importer.truncated:
             importer.run_pass(paths, SECOND_PASS, first_pass=False)

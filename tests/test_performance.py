@@ -199,3 +199,21 @@ def test_an_entry_with_hundreds_of_rows_saves_through_the_admin(admin_client, ka
     assert admin_client.post(url, data).status_code == 302
     kazakhstan.refresh_from_db()
     assert kazakhstan.summary == "Saved with 504 blocked sites on the form."
+
+
+def test_an_import_refreshes_cached_pages_once_it_is_done(client, kazakhstan, tmp_path):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    from .test_export import export
+
+    before = client.get("/countries/kazakhstan/").content.decode()
+    export(tmp_path)
+    entry = json.loads((tmp_path / "kazakhstan.json").read_text())
+    entry[0]["fields"]["summary"] = "Imported summary."
+    (tmp_path / "kazakhstan.json").write_text(json.dumps(entry))
+    call_command("import_fixtures", *map(str, tmp_path.glob("*.json")), stdout=io.StringIO())
+    after = client.get("/countries/kazakhstan/").content.decode()
+    assert "Imported summary." in after and after != before

@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from countries.cache import changes_batched
 from countries.history import record_revisions
 from countries.models import BlockedSite, ConstitutionalArticle, Country, Isp, Metric, Source
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         if not fixtures:
             self.stdout.write("No fixtures found.")
             return
-        with transaction.atomic():
+        with transaction.atomic(), changes_batched():
             # One loaddata call, in one transaction: a bad file loads nothing.
             call_command("loaddata", *map(str, fixtures), verbosity=options["verbosity"])
             record_revisions(Country.objects.iterator(chunk_size=100), "Loaded from fixtures.")
