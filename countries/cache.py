@@ -8,6 +8,14 @@ looks up a new key and renders fresh. Nothing is ever deleted: old versions simp
 Editors (any request with a session cookie) always get fresh pages. Responses carry an ETag and
 Last-Modified, and `Cache-Control: max-age=0, must-revalidate`, so browsers and a CDN revalidate
 every time and get a cheap 304 while nothing changed.
+
+Below the whole-page cache, `cached_fragment()` keeps the parts of a page every reader shares (an
+entry's body, the home page's map and table) under the same version, so editors' pages and
+cache-busting query strings do not render 200 table rows again.
+
+Rendered pages and fragments are kept at two levels: in this process's memory (the "rendered"
+cache), then in the shared cache. The version is read from the shared cache on every request,
+so a copy in memory is only ever served for the version that is current everywhere.
 """
 
 import hashlib
@@ -16,10 +24,12 @@ import time
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 VERSION_KEY = "netfree:content-version"
 PAGE_TIMEOUT = 24 * 3600
@@ -74,6 +84,48 @@ def content_changed(**_signal_kwargs):
     transaction.on_commit(bump_content_version)
 
 
+def rendered_get(key):
+    """A rendered page or fragment: from this process's memory, else from the shared cache."""
+    local = caches["rendered"]
+    value = local.get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is not None:
+            local.set(key, value, PAGE_TIMEOUT)
+    return value
+
+
+def rendered_set(key, value):
+    cache.set(key, value, PAGE_TIMEOUT)
+    caches["rendered"].set(key, value, PAGE_TIMEOUT)
+
+
+def request_content_version(request):
+    """The content version, read once per request."""
+    if not hasattr(request, "content_version"):
+        request.content_version = content_version()
+    return request.content_version
+
+
+def cached_fragment(request, name, *key_parts, render):
+    """HTML shared by every reader of the current content, rendered once per content version.
+
+    `render` is called only on a miss, so the queries it needs run only then. Every value that
+    changes the HTML, apart from the content and the language, must be among `key_parts`.
+    Signed-in editors always get a fresh rendering, as they do whole pages.
+    """
+    if request.user.is_authenticated:
+        return mark_safe(render())  # noqa: S308 -- as below
+    parts = ":".join(str(part) for part in (get_language(), *key_parts))
+    digest = hashlib.sha256(parts.encode()).hexdigest()
+    key = f"netfree:fragment:{request_content_version(request)}:{name}:{digest}"
+    html = rendered_get(key)
+    if html is None:
+        html = str(render())
+        rendered_set(key, html)
+    return mark_safe(html)  # noqa: S308 -- our own templates' output, escaped when rendered
+
+
 def is_cacheable_request(request):
     return (
         request.method in ("GET", "HEAD")
@@ -83,7 +135,8 @@ def is_cacheable_request(request):
 
 
 def page_key(version, request):
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # The host too: pages name their own address (canonical link, citation).
+    digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
     return f"netfree:page:{version}:{digest}"
 
 
@@ -98,9 +151,9 @@ class PublicPageCacheMiddleware:
             response = self.get_response(request)
             response.headers.setdefault("Cache-Control", "private, no-cache")
             return response
-        version = content_version()
+        version = request_content_version(request)
         key = page_key(version, request)
-        stored = cache.get(key)
+        stored = rendered_get(key)
         if stored is None:
             response = self.get_response(request)
             if not self.storable(response):
@@ -113,7 +166,7 @@ class PublicPageCacheMiddleware:
                 last_modified = http_date(version / 1000)
             headers = dict(response.headers)
             stored = (response.status_code, headers, response.content, etag, last_modified)
-            cache.set(key, stored, PAGE_TIMEOUT)
+            rendered_set(key, stored)
         status, headers, content, etag, last_modified = stored
         if self.not_modified(request, etag, last_modified):
             response = HttpResponseNotModified()

@@ -56,6 +56,23 @@ def comparison_order(sort):
     return [ordered, "name"]
 
 
+def comparison_query(params):
+    """The query string's known keys with valid values, in a fixed order; nothing else.
+
+    The table's links carry this rather than whatever the URL held, and its cached copy is
+    keyed on it: an unknown parameter can neither leak into links nor make the page render anew.
+    """
+    query = {
+        key: params[key]
+        for key, (_label, choices, _lookup) in FILTERS.items()
+        if params.get(key) in {choice for choice, _name in choices}
+    }
+    sort = params.get("sort", "name")
+    if sort.lstrip("-") in SORT_FIELDS and sort != "name":
+        query["sort"] = sort
+    return query
+
+
 def comparison_filters(params):
     """Only known filters with known values; anything else is ignored."""
     chosen = {}

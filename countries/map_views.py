@@ -8,9 +8,9 @@ from django.views.decorators.http import require_safe
 from .worldmap import INDICATORS, build_map, countries_for_map, get_indicator
 
 
-def map_context(request):
-    """What templates/includes/world_map.html needs, for the indicator in ?indicator=."""
-    indicator = get_indicator(request.GET.get("indicator"))
+def map_context(indicator_key):
+    """What templates/includes/world_map.html needs, for one indicator (any key is safe)."""
+    indicator = get_indicator(indicator_key)
     return {
         "map": build_map(indicator.key, countries_for_map()),
         "indicators": INDICATORS,
@@ -22,7 +22,7 @@ def map_context(request):
 @require_safe
 def embed_map(request):
     """The map alone, for other sites to put in an <iframe>."""
-    context = map_context(request)
+    context = map_context(request.GET.get("indicator"))
     # Inside a frame a link would otherwise open the country page in the frame itself.
     context["link_target"] = "_blank"
     context["site_url"] = request.build_absolute_uri(reverse("countries:list"))

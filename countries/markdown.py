@@ -189,4 +189,8 @@ def _directive_at(tokens, index):
 
 def markdown_to_text(text: str) -> str:
     """The plain text a reader sees, for summaries and meta descriptions."""
-    return html.unescape(strip_tags(render_markdown(text))).strip()
+    if not text:
+        return ""
+    return _cached(
+        "text", text, "", lambda: html.unescape(strip_tags(render_markdown(text))).strip()
+    )

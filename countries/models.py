@@ -6,14 +6,25 @@ and every rule the data must obey is a database constraint as well as a validati
 """
 
 import datetime
+import functools
 
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Length, Round
 from django.urls import reverse
+from django.utils.encoding import force_str
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django_countries.data import COUNTRIES as ISO_3166_COUNTRIES
@@ -85,6 +96,23 @@ def format_metric_value(value, is_percentage):
     if is_percentage:
         return f"{number_format(value.normalize(), use_l10n=True)}%"
     return number_format(int(value), force_grouping=True)
+
+
+class ChoiceLabelsMixin:
+    """`get_FOO_display()` from a label table built once per field.
+
+    Django's own rebuilds the table on every call, hashing every lazily translated label, which
+    made a country page with 200 blocked sites spend most of its time in gettext.
+    """
+
+    def _get_FIELD_display(self, field):
+        value = getattr(self, field.attname)
+        return force_str(_choice_labels(field).get(value, value), strings_only=True)
+
+
+@functools.cache
+def _choice_labels(field):
+    return dict(field.flatchoices)
 
 
 class NotesMixin:
@@ -171,12 +199,16 @@ class CountryQuerySet(models.QuerySet):
 
     def with_page_data(self):
         """Everything a country page shows, in a fixed number of queries."""
-        return self.prefetch_related(
-            Prefetch("articles", ConstitutionalArticle.objects.select_related("source")),
-            Prefetch("blocked_sites", BlockedSite.objects.select_related("source")),
-            Prefetch("metrics", Metric.objects.select_related("source")),
-            "isps",
-        )
+        return self.prefetch_related(*page_data_lookups())
+
+
+def page_data_lookups():
+    return (
+        Prefetch("articles", ConstitutionalArticle.objects.select_related("source")),
+        Prefetch("blocked_sites", BlockedSite.objects.select_related("source")),
+        Prefetch("metrics", Metric.objects.select_related("source")),
+        "isps",
+    )
 
 
 class CountryManager(models.Manager.from_queryset(CountryQuerySet)):
@@ -190,7 +222,7 @@ class CountryManager(models.Manager.from_queryset(CountryQuerySet)):
     follow=["articles", "blocked_sites", "metrics", "isps"],
     exclude=["is_published", "last_reviewed", "reviewed_by"],
 )
-class Country(models.Model):
+class Country(ChoiceLabelsMixin, models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(
         _("slug"),
@@ -308,6 +340,11 @@ class Country(models.Model):
 
     # What the pages show, computed from prefetched rows (see CountryQuerySet.with_page_data).
 
+    def load_page_data(self):
+        """Fetch what `with_page_data()` would have, for an entry already in hand."""
+        prefetch_related_objects([self], *page_data_lookups())
+        return self
+
     def sections(self):
         from .sections import build_sections
 
@@ -367,7 +404,7 @@ class ArticleManager(CountryRowManager):
 
 
 @reversion.register()
-class ConstitutionalArticle(NotesMixin, models.Model):
+class ConstitutionalArticle(NotesMixin, ChoiceLabelsMixin, models.Model):
     country = models.ForeignKey(
         Country, on_delete=models.CASCADE, related_name="articles", verbose_name=_("country")
     )
@@ -435,7 +472,7 @@ class BlockedSiteManager(CountryRowManager):
 
 
 @reversion.register()
-class BlockedSite(NotesMixin, models.Model):
+class BlockedSite(NotesMixin, ChoiceLabelsMixin, models.Model):
     country = models.ForeignKey(
         Country, on_delete=models.CASCADE, related_name="blocked_sites", verbose_name=_("country")
     )
@@ -523,7 +560,7 @@ class MetricManager(CountryRowManager):
 
 
 @reversion.register()
-class Metric(NotesMixin, models.Model):
+class Metric(NotesMixin, ChoiceLabelsMixin, models.Model):
     country = models.ForeignKey(
         Country, on_delete=models.CASCADE, related_name="metrics", verbose_name=_("country")
     )

@@ -142,7 +142,19 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "netfree_cache"},
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "netfree_cache",
+        # Django's default (300) is fewer than the site's pages: it would evict them constantly.
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
+    # This process's copies of rendered pages and fragments (countries.cache): a cache hit
+    # then costs one small read of the shared content version and nothing else.
+    "rendered": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "rendered",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
     "markdown": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": 10_000},

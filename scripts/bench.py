@@ -24,8 +24,12 @@ resident memory of the process doing it. Peak memory that does not grow with the
 the export and import stream rather than load everything. Each step is stopped after
 --fixture-limit seconds, and then shown as a bound ("> 300"), so that the run stays bounded.
 
+The server's shared cache is Redis (the production profile for more than one machine; a
+redis-server of its own on a free port) unless `--cache database` (the default with no extra
+server), which is also the default with --quick.
+
 Usage: python scripts/bench.py [--scale 1.0] [--quick] [--rounds 3] [--duration 4]
-                               [--fixture-limit 300]
+                               [--fixture-limit 300] [--cache redis|database]
 """
 
 import argparse
@@ -42,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -53,21 +58,27 @@ STATIC_NAME = "bench-country-page.html"
 WORKERS = 3  # 2 cores here: gunicorn.conf.py's rule (2 per core + 1) would say 5
 THREADS, CONNECTIONS = 2, 16
 FEW = 100  # fewer requests completed in a round: their latencies leave out the queue
-COOKIE = "sessionid=bench"  # a session that does not exist: the uncached path, anonymous
+# Who asks: None, an anonymous reader (served from the page cache); "reader", an anonymous reader
+# with a session cookie naming no session (the page cache is bypassed: the view runs, and takes
+# what every reader shares from the fragment cache); "editor", a signed-in editor (no cache at
+# all: every part of the page is rendered from the database, every time).
+READER_COOKIE = "sessionid=bench"
 
-# (name, path, with the session cookie). The first two are the references (1) and (2).
+# (name, path, who asks). The first two are the references (1) and (2).
 TARGETS = [
-    ("static file (1)", f"/static/{STATIC_NAME}", False),
-    ("minimal view (2)", "/bench/minimal/", True),
-    ("minimal view, page cache", "/bench/minimal/", False),
-    ("country, cached", "/countries/{slug}/", False),
-    ("country, uncached", "/countries/{slug}/", True),
-    ("home, cached", "/", False),
-    ("home, uncached", "/", True),
-    ("API detail, cached", "/api/v1/countries/{slug}/", False),
-    ("API detail, uncached", "/api/v1/countries/{slug}/", True),
-    ("search, cached", "/search/?q=blocking", False),
-    ("search, uncached", "/search/?q=blocking", True),
+    ("static file (1)", f"/static/{STATIC_NAME}", "reader"),
+    ("minimal view (2)", "/bench/minimal/", "reader"),
+    ("minimal view, page cache", "/bench/minimal/", None),
+    ("country, cached", "/countries/{slug}/", None),
+    ("country, uncached", "/countries/{slug}/", "reader"),
+    ("country, editor (no cache)", "/countries/{slug}/", "editor"),
+    ("home, cached", "/", None),
+    ("home, uncached", "/", "reader"),
+    ("home, editor (no cache)", "/", "editor"),
+    ("API detail, cached", "/api/v1/countries/{slug}/", None),
+    ("API detail, uncached", "/api/v1/countries/{slug}/", "reader"),
+    ("search, cached", "/search/?q=blocking", None),
+    ("search, uncached", "/search/?q=blocking", "reader"),
 ]
 STATIC, MINIMAL = TARGETS[0][0], TARGETS[1][0]
 # (target, reference, at least): the goals the issue sets.
@@ -186,11 +197,11 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def fetch(port, path, cookie=False, timeout=30):
-    """One GET on 127.0.0.1: (status, body)."""
+def fetch(port, path, cookie=READER_COOKIE, timeout=30):
+    """One GET on 127.0.0.1 with this Cookie header (or none): (status, body)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        connection.request("GET", path, headers={"Cookie": COOKIE} if cookie else {})
+        connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
         response = connection.getresponse()
         return response.status, response.read()
     finally:
@@ -231,7 +242,7 @@ class Server:
             if self.process.poll() is not None:
                 raise SystemExit(f"gunicorn exited at start:\n{self.log_tail()}")
             try:
-                if fetch(self.port, "/bench/minimal/", cookie=True, timeout=5)[0] == 200:
+                if fetch(self.port, "/bench/minimal/", timeout=5)[0] == 200:
                     return
             except OSError:
                 pass
@@ -247,7 +258,7 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             started = time.monotonic()
-            fetch(self.port, "/bench/minimal/", cookie=True, timeout=timeout)
+            fetch(self.port, "/bench/minimal/", timeout=timeout)
             if time.monotonic() - started < 0.05:
                 return
         say(f"warning: the server was still busy {timeout} s after a round")
@@ -281,7 +292,7 @@ def wrk(url, seconds, cookie):
     that few do, they leave out the queueing of the rest and read low (the table says so).
     """
     command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s"]
-    command += ["--latency", *(["-H", f"Cookie: {COOKIE}"] if cookie else []), url]
+    command += ["--latency", *(["-H", f"Cookie: {cookie}"] if cookie else []), url]
     output = subprocess.run(
         command, capture_output=True, text=True, check=True, timeout=seconds + 60
     ).stdout
@@ -299,10 +310,52 @@ def wrk(url, seconds, cookie):
     return rps, p50, p99, errors, completed
 
 
-def http_benchmarks(url, rounds, seconds, warm_seconds):
+@contextmanager
+def redis_server():
+    """A throwaway redis-server on a free port, in memory only; yields its URL."""
+    if shutil.which("redis-server") is None:
+        raise SystemExit(
+            "redis-server is missing: run scripts/bench (make bench), which installs it"
+        )
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def http_benchmarks(url, rounds, seconds, warm_seconds, cache):
     """Returns (rows for the table, text of the checks), or None when wrk is missing."""
     if shutil.which("wrk") is None:
         return None
+    if cache == "redis":
+        with redis_server() as redis_url:
+            return run_http_benchmarks(url, rounds, seconds, warm_seconds, redis_url)
+    return run_http_benchmarks(url, rounds, seconds, warm_seconds, None)
+
+
+def run_http_benchmarks(url, rounds, seconds, warm_seconds, redis_url):
     port = free_port()
     host = f"127.0.0.1:{port}"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -316,6 +369,7 @@ def http_benchmarks(url, rounds, seconds, warm_seconds):
         NETFREE_BENCH_BODY=str(body),
         GUNICORN_BIND=host,
         WEB_CONCURRENCY=str(WORKERS),
+        **({"REDIS_URL": redis_url} if redis_url else {}),
     )
     static_file = STATIC_ROOT / STATIC_NAME
     try:
@@ -327,12 +381,14 @@ def http_benchmarks(url, rounds, seconds, warm_seconds):
         # Before the server starts: WhiteNoise indexes STATIC_ROOT when it starts.
         shutil.copyfile(body, static_file)
         say(
-            f"HTTP: gunicorn, production profile, {WORKERS} workers (2 cores), on {host}; "
+            f"HTTP: gunicorn, production profile, {WORKERS} workers (2 cores), on {host}, "
+            f"shared cache: {'Redis' if redis_url else 'the database'}; "
             f"wrk -t{THREADS} -c{CONNECTIONS} -d{seconds}s, {rounds} round(s) per target; "
             f"/countries/{slug}/ is {size:,} bytes"
         )
         with Server(env, port, ARTIFACTS / "bench-gunicorn.log") as server:
-            targets = [(name, path.format(slug=slug), cookie) for name, path, cookie in TARGETS]
+            cookies = {None: None, "reader": READER_COOKIE, "editor": probe["editor_cookie"]}
+            targets = [(name, path.format(slug=slug), cookies[who]) for name, path, who in TARGETS]
             for name, path, cookie in targets:  # check every target answers; warm the caches
                 for _ in range(2 * WORKERS):
                     status, content = fetch(port, path, cookie)
@@ -451,7 +507,13 @@ def main():
     parser.add_argument(
         "--fixture-limit", type=int, default=300, help="seconds before a fixture step is stopped"
     )
+    parser.add_argument(
+        "--cache",
+        choices=["redis", "database"],
+        help="the server's shared cache (redis; database with --quick)",
+    )
     options = parser.parse_args()
+    cache = options.cache or ("database" if options.quick else "redis")
     limit = options.fixture_limit
     scale = 0.01 if options.quick else options.scale
     rounds = options.rounds or (1 if options.quick else 3)
@@ -464,7 +526,8 @@ def main():
     source = generate("netfree_bench_source", counts)
     if shutil.which("wrk") is None and not options.quick:
         raise SystemExit("wrk is missing: run scripts/bench (make bench), which installs it")
-    http = http_benchmarks(source, rounds, seconds, warm_seconds=0 if options.quick else 1)
+    warm = 0 if options.quick else 1
+    http = http_benchmarks(source, rounds, seconds, warm, cache)
 
     fixture_rows = []
     try:
@@ -475,16 +538,19 @@ def main():
             fixture_benchmarks(small, small_label, small_objects, fixture_rows, limit)
         fixture_benchmarks(source, label, objects, fixture_rows, limit)
     finally:  # what was measured is printed even when a later step fails
-        print_results(http, label, rounds, fixture_rows, limit)
+        print_results(http, label, rounds, fixture_rows, limit, cache)
 
 
-def print_results(http, label, rounds, fixture_rows, limit):
+def print_results(http, label, rounds, fixture_rows, limit, cache):
     if http is None:
         print("\nHTTP load: SKIPPED, wrk is not installed (apt-get install wrk; --quick only)")
     else:
         rows, _ = http
         header = ("target", "req/s", "p50 ms", "p99 ms", "/ static", "/ minimal", "queries", "note")
-        print(f"\nHTTP load ({label}): medians of {rounds} round(s); ratios are of req/s")
+        print(
+            f"\nHTTP load ({label}; shared cache: {cache}): medians of {rounds} round(s); "
+            "ratios are of req/s"
+        )
         print_table(header, rows)
     print_fixture_table(fixture_rows, limit)
     if http is not None:

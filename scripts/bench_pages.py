@@ -8,7 +8,7 @@ server gets (NETFREE_BENCH=1 and NETFREE_BENCH_BODY, so the minimal view is ther
   probe HOST BODY TARGETS  pick the country to load (sample-kz when there, else the first),
                            save its public page, as served to HOST, to the file BODY, and print
                            as JSON the slug and the queries each target costs. TARGETS is a JSON
-                           list of [name, path with {slug}, session cookie or not]. Each page is
+                           list of [name, path with {slug}, who asks (see bench.py)]. Each page is
                            requested twice and the second request counted: the steady state of
                            a worker that has served the page before (per-process caches warm).
 """
@@ -54,17 +54,44 @@ def probe(host, body_path, targets):
         raise SystemExit(f"/countries/{slug}/ answered {page.status_code}")
     Path(body_path).write_bytes(page.content)
     queries, statuses = {}, {}
-    for name, template, with_cookie in targets:
+    editor = editor_session()
+    for name, template, who in targets:
         client = Client(HTTP_HOST=host)
-        if with_cookie:
+        if who == "reader":
             client.cookies[settings.SESSION_COOKIE_NAME] = SESSION_COOKIE
+        elif who == "editor":
+            client.cookies[settings.SESSION_COOKIE_NAME] = editor.session_key
         path = template.format(slug=slug)
         client.get(path)
         with CaptureQueriesContext(connection) as captured:
             response = client.get(path)
         queries[name] = len(captured)
         statuses[name] = response.status_code
-    print(json.dumps({"slug": slug, "queries": queries, "statuses": statuses}))
+    print(
+        json.dumps(
+            {
+                "slug": slug,
+                "queries": queries,
+                "statuses": statuses,
+                "editor_cookie": f"{settings.SESSION_COOKIE_NAME}={editor.session_key}",
+            }
+        )
+    )
+
+
+def editor_session():
+    """A signed-in editor's session, as a browser would hold after logging in to the admin."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.models import User
+    from django.contrib.sessions.backends.db import SessionStore
+
+    user, _ = User.objects.get_or_create(username="bench-editor", defaults={"is_staff": True})
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session
 
 
 def main():

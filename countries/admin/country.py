@@ -27,6 +27,7 @@ from ..models import (
     review_cutoff,
 )
 from ..sections import SECTIONS
+from ..views.entries import render_entry
 from .common import MarkdownAdminMixin, SourceLabelsMixin
 from .workflow import CountryForm, MetricsAgeFilter, ReviewFilter, unsaved_country
 
@@ -358,5 +359,10 @@ class CountryAdmin(MarkdownAdminMixin, CompareVersionAdmin):
         return TemplateResponse(
             request,
             "countries/country_detail.html",
-            {"country": country, "sections": country.sections(), "preview": True, "unsaved": True},
+            {
+                "country": country,
+                "entry": render_entry(country, request, unsaved=True),
+                "preview": True,
+                "unsaved": True,
+            },
         )

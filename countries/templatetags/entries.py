@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django import template
 
 from countries.models import format_metric_value
@@ -19,8 +21,9 @@ def get_item(mapping, key):
 
 
 @register.simple_tag
-def sort_query(request, key, current):
-    """The query string that sorts by `key`, reversing the order if it is already sorted so."""
-    params = request.GET.copy()
-    params["sort"] = f"-{key}" if current == key else key
-    return params.urlencode()
+def sort_query(query, key, current):
+    """The query string that sorts by `key`, reversing the order if it is already sorted so.
+
+    `query` is the page's own (see countries.comparison.comparison_query).
+    """
+    return urlencode({**query, "sort": f"-{key}" if current == key else key})

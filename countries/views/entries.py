@@ -1,67 +1,110 @@
 """The country pages: the list, one entry, the editors' preview, and uploaded media."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, TemplateView
 from django.views.static import serve
 
+from ..cache import cached_fragment
 from ..comparison import (
     SORT_COLUMNS,
-    SORT_FIELDS,
     comparison_filters,
     comparison_order,
+    comparison_query,
     filter_options,
 )
 from ..map_views import map_context
 from ..models import Country
+from ..worldmap import get_indicator
 
 
-class CountryListView(ListView):
-    """The home page: the map and a table of every published entry, sortable and filterable."""
+class CountryListView(TemplateView):
+    """The home page: the map and a table of every published entry, sortable and filterable.
 
-    context_object_name = "countries"
+    Both are the same for every reader of the same content and query: kept as fragments.
+    """
 
-    def get_queryset(self):
-        countries = Country.objects.published().with_list_data()
-        filters = comparison_filters(self.request.GET)
-        return countries.filter(**filters).order_by(*comparison_order(self.sort_key()))
-
-    def sort_key(self):
-        key = self.request.GET.get("sort", "name")
-        return key if key.lstrip("-") in SORT_FIELDS else "name"
+    template_name = "countries/country_list.html"
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            sort=self.sort_key(),
-            sort_columns=SORT_COLUMNS,
-            filter_options=filter_options(self.request.GET),
-            filtered=bool(comparison_filters(self.request.GET)),
-            **map_context(self.request),
+        query = comparison_query(self.request.GET)
+        indicator = get_indicator(self.request.GET.get("indicator")).key
+        world_map = cached_fragment(
+            self.request,
+            "home-map",
+            indicator,
+            render=lambda: render_to_string("includes/world_map.html", map_context(indicator)),
         )
-        return context
+        comparison = cached_fragment(
+            self.request,
+            "home-table",
+            urlencode(query),
+            render=lambda: self.render_comparison(query),
+        )
+        return super().get_context_data(world_map=world_map, comparison=comparison, **kwargs)
+
+    @staticmethod
+    def render_comparison(query):
+        sort = query.get("sort", "name")
+        filters = comparison_filters(query)
+        countries = (
+            Country.objects.published()
+            .with_list_data()
+            .filter(**filters)
+            .order_by(*comparison_order(sort))
+        )
+        context = {
+            "countries": countries,
+            "query": query,
+            "sort": sort,
+            "sort_columns": SORT_COLUMNS,
+            "filter_options": filter_options(query),
+            "filtered": bool(filters),
+        }
+        return render_to_string("includes/comparison.html", context)
+
+
+def render_entry(country, request, **context):
+    """The body of an entry's page (templates/includes/entry.html); rows must be loaded."""
+    context.update(country=country, sections=country.sections())
+    return render_to_string("includes/entry.html", context, request)
 
 
 class CountryDetailView(DetailView):
-    queryset = Country.objects.published().with_page_data()
+    """An entry's public page; its body is rendered once per content version and shared."""
+
+    queryset = Country.objects.published()
     context_object_name = "country"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(sections=self.object.sections(), **kwargs)
+        country = self.object
+        entry = cached_fragment(
+            self.request,
+            "entry",
+            country.pk,
+            render=lambda: render_entry(country.load_page_data(), self.request),
+        )
+        return super().get_context_data(entry=entry, **kwargs)
 
 
 @method_decorator(staff_member_required, name="dispatch")
-class CountryPreviewView(PermissionRequiredMixin, CountryDetailView):
+class CountryPreviewView(PermissionRequiredMixin, DetailView):
     """The public page of an entry as it is now, draft or not, for editors."""
 
     queryset = Country.objects.with_page_data()
+    template_name = "countries/country_detail.html"
+    context_object_name = "country"
     permission_required = "countries.view_country"
     raise_exception = True
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(preview=True, **kwargs)
+        entry = render_entry(self.object, self.request)
+        return super().get_context_data(entry=entry, preview=True, **kwargs)
 
 
 def serve_media(request, path):
