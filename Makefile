@@ -5,13 +5,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check bench \
+.PHONY: run test lint format migrations-check bench soak audit \
         export collectstatic clean help
 
 help:
 	@echo "make run    - set up (venv, install, migrate, load fixtures) and serve on 127.0.0.1:$(PORT)"
 	@echo "make test   - the whole suite: SQLite, PostgreSQL, browser"
 	@echo "make lint   - ruff check and format check"
+	@echo "make bench  - performance figures on a large generated dataset (a table; ~20 min)"
+	@echo "make soak   - readers, editors and a PostgreSQL restart under load (a table; ~2 min)"
+	@echo "make audit  - known vulnerabilities in the pinned requirements, and the security lint"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +52,10 @@ bench: export DJANGO_HTTPS ?= 0
 bench: $(VENV)/.installed-dev
 	VENV=$(VENV) scripts/bench $(BENCH_ARGS)
 
+# Vulnerabilities (pip-audit, in a venv of its own) and the security lint; see scripts/audit.
+audit: $(VENV)/.installed-dev
+	VENV=$(VENV) scripts/audit
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -64,7 +71,7 @@ collectstatic: $(VENV)/.installed
 	$(BIN)/python manage.py collectstatic --noinput
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) .venv-audit staticfiles .pytest_cache
 
 export: $(VENV)/.installed
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py export_fixtures

@@ -8,6 +8,8 @@ class CountriesConfig(AppConfig):
     verbose_name = _("Country entries")
 
     def ready(self):
+        from netfree import security  # noqa: F401 -- connects the sign-in log's receivers
+
         from .cache import content_changed
         from .export import CONTENT_MODELS
 

@@ -33,8 +33,12 @@ from django.utils.translation import get_language
 
 VERSION_KEY = "netfree:content-version"
 PAGE_TIMEOUT = 24 * 3600
-UNCACHED_PREFIXES = ("/admin/", "/markdownx/", "/media/", "/static/", "/data/")
+UNCACHED_PREFIXES = (f"/{settings.ADMIN_URL}", "/markdownx/", "/media/", "/static/", "/data/")
 PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
+# What views mark on a response for the security middleware outside this one (the embeddable
+# map's exemptions from X-Frame-Options and frame-ancestors): kept with the page, so a copy
+# from the cache gets the same headers as the original.
+MARKS_FOR_OUTER_MIDDLEWARE = ("xframe_options_exempt", "_csp_config", "_csp_update", "_csp_replace")
 
 
 def content_version():
@@ -165,18 +169,23 @@ class PublicPageCacheMiddleware:
                 etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
                 last_modified = http_date(version / 1000)
             headers = dict(response.headers)
-            stored = (response.status_code, headers, response.content, etag, last_modified)
+            marks = {
+                m: getattr(response, m) for m in MARKS_FOR_OUTER_MIDDLEWARE if hasattr(response, m)
+            }
+            stored = (response.status_code, headers, response.content, etag, last_modified, marks)
             rendered_set(key, stored)
-        status, headers, content, etag, last_modified = stored
+        status, headers, content, etag, last_modified, marks = stored
         if self.not_modified(request, etag, last_modified):
             response = HttpResponseNotModified()
             for name, value in headers.items():  # what a 304 must repeat
                 if name.lower().startswith("access-control-") or name.lower() == "vary":
                     response[name] = value
-            return self.finish(response, etag, last_modified)
-        response = HttpResponse(content, status=status)
-        for name, value in headers.items():
-            response[name] = value
+        else:
+            response = HttpResponse(content, status=status)
+            for name, value in headers.items():
+                response[name] = value
+        for mark, value in marks.items():
+            setattr(response, mark, value)
         return self.finish(response, etag, last_modified)
 
     @staticmethod

@@ -171,7 +171,7 @@ def render_markdown_with_directives(text: str, document_id: str = "") -> list:
         return items
 
     items = _cached("split", text, document_id, render)
-    return [(name, mark_safe(value) if name == "html" else value) for name, value in items]  # noqa: S308
+    return [(name, mark_safe(value) if name == "html" else value) for name, value in items]  # noqa: S308 - rendered above
 
 
 def _directive_at(tokens, index):

@@ -69,8 +69,9 @@ def _add(scores, rows, weight=1.0):
 
 def _document(table):
     """The stored tsvector column that migration 0006 adds on PostgreSQL."""
-    # noqa below: the table name comes from our own model metadata, never from a request.
-    return RawSQL(f'"{table}"."search_document"', [], output_field=SearchVectorField())  # noqa: S611
+    # The table name comes from our own model metadata, never from a request.
+    sql = f'"{table}"."search_document"'
+    return RawSQL(sql, [], output_field=SearchVectorField())  # noqa: S611 - see above
 
 
 def _postgres_scores(query):

@@ -6,9 +6,11 @@ required, DATABASE_URL pointing at PostgreSQL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,7 +57,8 @@ SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 # Eligible for the browsers' preload list; submitting the domain there is a separate, manual step.
 SECURE_HSTS_PRELOAD = HTTPS
-if env_flag("DJANGO_BEHIND_PROXY"):
+BEHIND_PROXY = env_flag("DJANGO_BEHIND_PROXY")
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -70,6 +73,42 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Editors are signed out after a working day without activity.
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_SAVE_EVERY_REQUEST = True
+
+# The admin's address. Moving it off /admin/ keeps the login page away from scripts that try
+# every site's /admin/; it is not a secret to rely on (the lockout below is the protection).
+ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
+
+# Content Security Policy (django-csp): nothing runs or loads unless it comes from this site,
+# an inline script would need the request's nonce, and no other site may frame a page (the
+# embeddable map relaxes frame-ancestors for itself, countries/map_views.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# Login protection (django-axes): five wrong passwords for one account from one address lock
+# that pair out for a quarter of an hour. Keyed on the pair, so an attacker elsewhere cannot lock
+# an editor out of her own desk, and with a cool-off rather than a lock that needs an admin.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "netfree.security.client_ip"
+AXES_VERBOSE = False  # netfree.security logs logins, failures and lock-outs, once each
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -86,11 +125,17 @@ INSTALLED_APPS = [
     "markdownx",
     "reversion",
     "reversion_compare",
+    "csp",
+    "axes",
     "countries",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The two below sit outside the page cache and WhiteNoise, so that static files, cached
+    # pages and error pages all get their headers (countries/cache.py keeps views' exemptions).
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and authentication: a cached page for an anonymous reader costs two
     # cache reads and nothing else.
@@ -100,7 +145,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "netfree.urls"
@@ -180,6 +225,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# The public downloads, built once per content version (countries/downloads.py).
+DOWNLOADS_ROOT = Path(os.environ.get("DJANGO_DOWNLOADS_ROOT", BASE_DIR / "downloads"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -200,8 +247,12 @@ COUNTRIES_OVERRIDE = {"XK": "Kosovo"}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # Sign-ins, failed sign-ins and lock-outs (netfree/security.py): kept at INFO whatever the
+    # root level, for whoever watches the logs for an attack on an editor's account.
+    "loggers": {"netfree.security": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }
 
 # Editors' workflow: when an entry or its figures are due for another look.

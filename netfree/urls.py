@@ -16,8 +16,8 @@ admin.site.site_title = "netfree admin"
 admin.site.index_title = "Country entries"
 
 urlpatterns = [
-    path("admin/guide/", editor.EditorGuideView.as_view(), name="editor_guide"),
-    path("admin/", admin.site.urls),
+    path(f"{settings.ADMIN_URL}guide/", editor.EditorGuideView.as_view(), name="editor_guide"),
+    path(settings.ADMIN_URL, admin.site.urls),
     # The paths the markdownx editor posts to (MARKDOWNX_URLS_PATH, MARKDOWNX_UPLOAD_URLS_PATH),
     # served by our guarded views instead of markdownx's open ones.
     path(
@@ -30,6 +30,8 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     path("", include("countries.urls")),
 ]
+
+handler500 = "countries.views.errors.server_error"
 
 if os.environ.get("NETFREE_BENCH") == "1":
     from countries.views.bench import minimal_view

@@ -72,6 +72,13 @@ def fresh_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def downloads_root(settings, tmp_path):
+    """Each test builds the public downloads afresh, in its own folder."""
+    settings.DOWNLOADS_ROOT = tmp_path / "downloads"
+    return settings.DOWNLOADS_ROOT
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Production hashing is slow on purpose; tests sign in often and test nothing of it."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

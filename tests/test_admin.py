@@ -159,8 +159,7 @@ def test_preview_renders_sanitised_markdown_for_editors(editor_client):
 
 def test_preview_is_refused_to_anonymous_and_non_staff(client, django_user_model):
     assert client.post("/markdownx/markdownify/", {"content": "x"}).status_code == 403
-    django_user_model.objects.create_user(username="reader", password=EDITOR_PASSWORD)
-    client.login(username="reader", password=EDITOR_PASSWORD)
+    client.force_login(django_user_model.objects.create_user(username="reader"))
     assert client.post("/markdownx/markdownify/", {"content": "x"}).status_code == 403
 
 

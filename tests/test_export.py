@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from countries.export import CONTENT_MODELS, CSV_TABLE_NAMES
@@ -259,6 +260,22 @@ def test_public_json_is_one_loadable_fixture(client, tmp_path):
     call_command("loaddata", str(tmp_path / "netfree.json"), verbosity=0)
     export(tmp_path / "after")
     assert snapshot(tmp_path / "after") == snapshot(tmp_path / "before")
+
+
+def test_downloads_are_built_once_per_content_version(client, downloads_root):
+    """An anonymous client asking again and again must not rebuild the dataset each time."""
+    build_dataset()
+    first = b"".join(client.get("/data/netfree.json").streaming_content)
+    with CaptureQueriesContext(connection) as again:
+        response = client.get("/data/netfree.json")
+        assert b"".join(response.streaming_content) == first
+    assert len(again.captured_queries) <= 1  # the content version, at most
+    assert client.get("/data/netfree.json", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    kyrgyzstan = Country.objects.get(iso_code="KG")
+    kyrgyzstan.name = "Kyrgyz Republic"
+    kyrgyzstan.save()
+    assert b"Kyrgyz Republic" in b"".join(client.get("/data/netfree.json").streaming_content)
+    assert len(list(downloads_root.glob("*-netfree.json"))) == 1  # the old build is gone
 
 
 def test_csv_tables_hold_every_row(client):

@@ -49,10 +49,12 @@ def test_anonymous_upload_is_refused_and_writes_nothing(client, media_root):
 def test_signed_in_non_staff_and_staff_without_edit_rights_are_refused(
     client, django_user_model, media_root
 ):
-    django_user_model.objects.create_user(username="reader", password=EDITOR_PASSWORD)
-    django_user_model.objects.create_user(username="clerk", password=EDITOR_PASSWORD, is_staff=True)
-    for username in ("reader", "clerk"):
-        client.login(username=username, password=EDITOR_PASSWORD)
+    reader = django_user_model.objects.create_user(username="reader", password=EDITOR_PASSWORD)
+    clerk = django_user_model.objects.create_user(
+        username="clerk", password=EDITOR_PASSWORD, is_staff=True
+    )
+    for user in (reader, clerk):
+        client.force_login(user)
         assert upload(client, image_bytes()).status_code == 403
     assert stored_files(media_root) == []
 

@@ -49,7 +49,7 @@ def test_drafts_are_hidden_from_every_public_view(client):
         "Draftland"
         not in b"".join(client.get("/data/csv/countries.csv").streaming_content).decode()
     )
-    zipped = client.get("/data/netfree-fixtures.zip").content
+    zipped = b"".join(client.get("/data/netfree-fixtures.zip").streaming_content)
     assert b"draftland" not in zipped.lower() and b"publicland" in zipped.lower()
 
 

@@ -1,8 +1,11 @@
 """Where re-users take the data: downloads of published entries, with licence and citation."""
 
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404
+from django.utils.http import quote_etag
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
+from ..downloads import prepared_download
 from ..export import (
     CSV_TABLE_NAMES,
     DATA_LICENCE,
@@ -27,23 +30,39 @@ class DataView(TemplateView):
         )
 
 
+def download(request, name, build, content_type):
+    version, path = prepared_download(name, build)
+    etag = quote_etag(f"{version}-{name}")
+    if request.headers.get("If-None-Match") == etag:
+        response = FileResponse(status=304)
+    else:
+        response = FileResponse(open(path, "rb"), as_attachment=True, filename=name)
+        response["Content-Type"] = content_type
+    response["ETag"] = etag
+    return response
+
+
+@require_safe
 def data_json(request):
-    response = StreamingHttpResponse(
-        combined_fixture_chunks(), content_type="application/json; charset=utf-8"
+    return download(
+        request, "netfree.json", combined_fixture_chunks, "application/json; charset=utf-8"
     )
-    response["Content-Disposition"] = 'attachment; filename="netfree.json"'
-    return response
 
 
+@require_safe
 def data_fixtures_zip(request):
-    response = HttpResponse(fixtures_zip(published_only=True), content_type="application/zip")
-    response["Content-Disposition"] = 'attachment; filename="netfree-fixtures.zip"'
-    return response
+    return download(
+        request,
+        "netfree-fixtures.zip",
+        lambda: fixtures_zip(published_only=True),
+        "application/zip",
+    )
 
 
+@require_safe
 def data_csv(request, table):
     if table not in CSV_TABLE_NAMES:
         raise Http404
-    response = StreamingHttpResponse(csv_chunks(table), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="netfree-{table}.csv"'
-    return response
+    return download(
+        request, f"netfree-{table}.csv", lambda: csv_chunks(table), "text/csv; charset=utf-8"
+    )

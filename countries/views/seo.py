@@ -5,7 +5,7 @@ from django.urls import reverse
 def robots_txt(request):
     lines = [
         "User-agent: *",
-        f"Disallow: {reverse('admin:index')}",
+        # Not the admin: its address is configurable and need not be announced.
         "Disallow: /markdownx/",
         "Disallow: /countries/*/preview/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
