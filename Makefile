@@ -52,6 +52,14 @@ bench: export DJANGO_HTTPS ?= 0
 bench: $(VENV)/.installed-dev
 	VENV=$(VENV) scripts/bench $(BENCH_ARGS)
 
+# Pass/fail: readers and an editor through a PostgreSQL restart, a table and checks (scripts/soak.py).
+soak: export DJANGO_SECRET_KEY ?= soak-$(shell $(PYTHON) -c 'import secrets; print(secrets.token_hex(24))')
+soak: export DJANGO_DEBUG =
+soak: export DJANGO_ALLOWED_HOSTS ?= localhost,127.0.0.1
+soak: export DJANGO_HTTPS ?= 0
+soak: $(VENV)/.installed-dev
+	VENV=$(VENV) scripts/soak $(SOAK_ARGS)
+
 # Vulnerabilities (pip-audit, in a venv of its own) and the security lint; see scripts/audit.
 audit: $(VENV)/.installed-dev
 	VENV=$(VENV) scripts/audit

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("countries.urls")),
 ]
 
+handler400 = "countries.views.errors.bad_request"
 handler500 = "countries.views.errors.server_error"
 
 if os.environ.get("NETFREE_BENCH") == "1":

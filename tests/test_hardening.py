@@ -220,6 +220,29 @@ def test_pages_say_503_with_retry_after_while_the_database_is_unreachable(unused
     assert result.stdout.split() == ["503", "30", "True", "True", "DENY"]
 
 
+def test_a_session_lost_to_a_database_outage_is_a_503_not_a_bad_request(rf):
+    """SessionMiddleware turns a failed session save into SessionInterrupted (400)."""
+    from django.contrib.sessions.backends.base import UpdateError
+    from django.contrib.sessions.exceptions import SessionInterrupted
+    from django.db import OperationalError
+
+    from countries.views.errors import bad_request
+
+    def interrupted_by(cause):
+        try:
+            try:
+                raise UpdateError from cause
+            except UpdateError as error:
+                raise SessionInterrupted("The session was deleted.") from error
+        except SessionInterrupted as error:
+            return error
+
+    outage = bad_request(rf.post("/admin/"), interrupted_by(OperationalError("server closed")))
+    assert outage.status_code == 503 and outage["Retry-After"] == "30"
+    really_bad = bad_request(rf.post("/admin/"), interrupted_by(None))
+    assert really_bad.status_code == 400
+
+
 @pytest.fixture
 def unused_port():
     import socket

@@ -1,0 +1,841 @@
+"""`make soak`: readers and an editor at once through a PostgreSQL restart; was anything lost?
+
+Run by scripts/soak, which starts a throwaway PostgreSQL and tells this script how to restart it
+(SOAK_PG_CTL, SOAK_PG_DATA, SOAK_PG_LOG); the restart keeps the server's start options, read
+back from its postmaster.opts.
+
+What happens, for --duration seconds (90; 20 with --quick):
+
+- Set-up: a fresh database (`migrate`, `generate_sample_data`, every entry published, as the
+  bench does), a superuser for the editor with a random strong password, and gunicorn with the
+  production profile (`gunicorn -c gunicorn.conf.py netfree.wsgi`, DEBUG off, WEB_CONCURRENCY=3
+  for this 2-core machine, like the bench). The shared cache is the database unless
+  `--cache redis`.
+- Readers: wrk (-t2 -c32, anonymous) in back-to-back slices of --slice seconds, each request
+  taking the next of a few public paths (the home page, the entries being edited and others,
+  an API detail; a small wrk Lua script rotates them). Each slice gives a request rate and its
+  errors (non-2xx/3xx answers and socket errors).
+- A prober: about 20 anonymous GETs a second of an edited entry's page, each timestamped with its
+  status or exception, so the outage's start and end are known to a few tens of milliseconds.
+- An editor, a browser-like client of its own: signs in through the admin's login form
+  (CSRF token, cookies) before the load starts, then, at most once every --edit-interval
+  seconds (under this load the admin's own answers take longer, and set the pace), opens the
+  change form of one of a few entries (round robin), reads the whole form as a browser would
+  (inline formsets and the entry's version for the no-lost-updates check included), replaces
+  the summary's marker with a new one ("Soak edit 17.") and saves. An edit is *confirmed* when
+  the admin answers with its redirect to the list; *refused* when it shows the form again (its
+  errors are printed once); *failed* when the answer is an error or none. Failed edits are
+  simply not counted on; the next round opens a fresh form.
+- At half time PostgreSQL is stopped (`pg_ctl stop -m fast`, which ends every connection), kept
+  down --down seconds (3; a throwaway cluster with fsync off restarts in a fraction of a second,
+  much faster than a production server with a checkpoint to write and recovery to run, which
+  would hide the outage), and started again with the same options.
+
+The restart window runs from the moment the stop is issued to the end of the first successful
+probe sent after PostgreSQL is up again (`pg_ctl start -w` has returned), plus a grace of GRACE
+seconds: requests that were already in flight and each worker's first request on a dead
+persistent connection (CONN_HEALTH_CHECKS reconnects it) settle within that. (With
+`--cache redis` cached pages are served throughout, so the probes may never fail: the window
+still lasts until PostgreSQL is back, as the editor's saves need it.) Errors are allowed inside
+the window and none outside it. A wrk slice that overlaps the window counts as inside; the
+prober and the editor are placed by their own timestamps.
+
+Checks afterwards, with the server still up:
+- nothing lost: every confirmed edit is in the entry's history (a django-reversion version
+  holding its marker); every edited entry holds its last confirmed marker, or a later one from
+  an edit whose answer was lost in the outage (saved but not confirmed: reported, not an error);
+  and the public page, fetched anonymously through the page cache, shows what the database holds;
+- no errors outside the restart window (readers, prober, editor);
+- recovered: a page was served within RECOVERY_LIMIT seconds of PostgreSQL accepting connections
+  again, and the editor saved both before and after the restart;
+- the request rate held: the median of the readers' slices after the window is at least
+  RATE_HELD of the median before it. Half, because slices of a few seconds on a shared 2-core
+  machine, where wrk, gunicorn, PostgreSQL and the editor compete for the cores, vary by tens of
+  percent between themselves; what this check is for, workers left stuck or reconnecting on every
+  request after the restart, shows as a collapse, not a dip;
+- no edit refused: with one editor and a fresh form before each save, a refusal means the
+  form was not read as a browser reads it, or the admin lost track of the entry's version.
+
+One table of figures, then the checks (PASS/FAIL); the exit status is 1 if any check failed.
+wrk's output goes to test-artifacts/soak-wrk.log (its Lua script to soak-paths.lua), gunicorn's
+to test-artifacts/soak-gunicorn.log, and every event of the run in order (the restart, wrk's slices,
+each of the editor's requests, each failed probe) to test-artifacts/soak-timeline.log.
+
+Usage: python scripts/soak.py [--duration 90] [--quick] [--countries 50] [--down 3]
+                              [--slice 5] [--edit-interval 0.5] [--cache database|redis]
+"""
+
+import argparse
+import http.client
+import os
+import re
+import secrets
+import shlex
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench import (  # noqa: E402 - the bench's set-up and server, shared rather than copied
+    ARTIFACTS,
+    ROOT,
+    Server,
+    create_database,
+    django_env,
+    fetch,
+    free_port,
+    manage,
+    milliseconds,
+    pages_helper,
+    print_table,
+    redis_server,
+    say,
+)
+
+sys.path.insert(0, str(ROOT))
+from tests.forms import read_form  # noqa: E402 - the admin tests' form reader: a browser's view
+
+WORKERS = 3  # 2 cores here, as in the bench
+THREADS, CONNECTIONS = 2, 32
+EDITED = 4  # entries the editor goes round
+GRACE = 2.0  # seconds after the first good probe that still belong to the restart window
+RATE_HELD = 0.5  # after / before, at least (see the module's docstring)
+RECOVERY_LIMIT = 10.0  # seconds from PostgreSQL accepting connections to a page served
+PROBE_INTERVAL = 0.05  # the prober's pace: about 20 requests a second
+EDITOR = "soak-editor"
+MARKER = re.compile(r"\s*Soak edit (\d+)\.")
+# Rows per entry: five times a real entry's (the Kazakhstan fixture has 4 blocked sites, 2 figures,
+# 2 articles). The bench's entries of 200 sites test fixed query counts; here they would make
+# each admin page take seconds on a loaded 2-core machine, and leave the editor few saves.
+PER_COUNTRY = {"sites": 20, "metrics": 10, "articles": 10}
+ADMIN = "/" + os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"  # as settings.py
+
+
+# No answer: refused or reset connections, timeouts, a connection closed before the status line.
+NO_ANSWER = (OSError, http.client.HTTPException)
+
+
+def clock():
+    return time.monotonic()
+
+
+# The database and the server ----------------------------------------------------------------------
+
+
+def create_editor(url):
+    """A superuser with a random password that passes the project's validators."""
+    password = secrets.token_urlsafe(24)
+    subprocess.run(
+        [sys.executable, "manage.py", "createsuperuser", "--noinput"]
+        + ["--username", EDITOR, "--email", f"{EDITOR}@example.org"],
+        cwd=ROOT,
+        env=django_env(url, DJANGO_SUPERUSER_PASSWORD=password),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return password
+
+
+def query(url, sql, params=()):
+    import psycopg
+
+    with psycopg.connect(url, connect_timeout=10) as connection:
+        return connection.execute(sql, params).fetchall()
+
+
+class SoakServer(Server):
+    """The bench's gunicorn; ready when the home page answers (there is no bench view here)."""
+
+    def wait_ready(self, timeout=60):
+        deadline = clock() + timeout
+        while clock() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn exited at start:\n{self.log_tail()}")
+            try:
+                if fetch(self.port, "/", cookie=None, timeout=5)[0] == 200:
+                    return
+            except NO_ANSWER:
+                pass
+            time.sleep(0.2)
+        raise SystemExit(f"gunicorn did not answer within {timeout} s:\n{self.log_tail()}")
+
+
+class Postgres:
+    """Stops and starts the server scripts/soak started, with the options it was started with."""
+
+    def __init__(self):
+        missing = [n for n in ("SOAK_PG_CTL", "SOAK_PG_DATA", "SOAK_PG_LOG") if n not in os.environ]
+        if missing:
+            raise SystemExit(
+                f"{', '.join(missing)} not set: run scripts/soak (make soak), which starts a "
+                "PostgreSQL server this script may restart"
+            )
+        self.pg_ctl = shlex.split(os.environ["SOAK_PG_CTL"])
+        self.data = os.environ["SOAK_PG_DATA"]
+        self.log = os.environ["SOAK_PG_LOG"]
+        # postmaster.opts: the server's own command line, `postgres "-D" "<data>" "-p" ...`.
+        words = shlex.split(Path(self.data, "postmaster.opts").read_text())[1:]
+        if "-D" in words:
+            at = words.index("-D")
+            del words[at : at + 2]  # pg_ctl passes -D itself
+        self.options = shlex.join(words)
+        self.times = {}
+
+    def pg_ctl_run(self, *args):
+        result = subprocess.run(
+            [*self.pg_ctl, "-D", self.data, *args],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if result.returncode != 0:
+            raise SystemExit(f"pg_ctl {args[-1]} failed:\n{result.stdout}{result.stderr}")
+
+    def restart(self, down, t0):
+        self.times["stop issued"] = clock() - t0
+        self.pg_ctl_run("-m", "fast", "-w", "-t", "60", "stop")
+        self.times["stopped"] = clock() - t0
+        time.sleep(down)
+        self.times["start issued"] = clock() - t0
+        self.pg_ctl_run("-l", self.log, "-w", "-t", "60", "-o", self.options, "start")
+        self.times["up"] = clock() - t0
+
+
+# Readers: wrk in slices ---------------------------------------------------------------------------
+
+
+LUA = """-- scripts/soak.py: each request takes the next path, round robin (each thread on its own).
+local paths = {%s}
+local i = 0
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i])
+end
+"""
+
+
+@dataclass
+class Slice:
+    start: float
+    end: float
+    rps: float
+    requests: int
+    non_2xx: int
+    socket_errors: int
+    p50: float
+    p99: float
+
+    @property
+    def errors(self):
+        return self.non_2xx + self.socket_errors
+
+
+def wrk_slice(base, seconds, script, t0, log):
+    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s"]
+    command += ["--latency", "-s", script, base]
+    start = clock() - t0
+    output = subprocess.run(
+        command, capture_output=True, text=True, check=True, timeout=seconds + 60
+    ).stdout
+    end = clock() - t0
+    log.write(f"$ {shlex.join(command)}   # T+{start:.2f} s .. T+{end:.2f} s\n{output}\n")
+    non_2xx = socket_errors = 0
+    if match := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output):
+        non_2xx = int(match.group(1))
+    if match := re.search(r"Socket errors: (.*)", output):
+        socket_errors = sum(int(n) for n in re.findall(r"\d+", match.group(1)))
+    return Slice(
+        start,
+        end,
+        float(re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M).group(1)),
+        int(re.search(r"^\s+(\d+) requests in", output, re.M).group(1)),
+        non_2xx,
+        socket_errors,
+        milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1)),
+        milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1)),
+    )
+
+
+# The prober and the editor ------------------------------------------------------------------------
+
+
+@dataclass
+class Request:
+    """One request by the prober or the editor: when (seconds since the load began), what."""
+
+    start: float
+    end: float
+    outcome: str  # the status as text ("200"), or the exception's class name
+    what: str = ""  # the editor's method and path
+
+    @property
+    def ok(self):
+        return self.outcome in ("200", "302")
+
+
+def prober(port, path, t0, stop, requests):
+    while not stop.is_set():
+        start = clock()
+        try:
+            outcome = str(fetch(port, path, cookie=None, timeout=10)[0])
+        except NO_ANSWER as error:
+            outcome = type(error).__name__
+        requests.append(Request(start - t0, clock() - t0, outcome))
+        time.sleep(max(0.0, PROBE_INTERVAL - (clock() - start)))
+
+
+def form_errors(html):
+    """The admin's error messages on a form shown again, as one line of plain text."""
+    parts = re.findall(r'<p class="errornote">(.*?)</p>', html, re.S)
+    parts += re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', html, re.S)
+    text = " | ".join(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", p)).strip() for p in parts)
+    return text[:2000] or "(no error message found on the page)"
+
+
+class Browser:
+    """One client with a cookie jar, a new connection per request (gunicorn's sync workers
+    close each one anyway); every request is recorded for the timeline."""
+
+    def __init__(self, port, t0, requests):
+        self.port, self.t0, self.requests = port, t0, requests
+        self.cookies = {}
+
+    def request(self, method, path, form=None):
+        """(status, Location header, body as text); raises one of NO_ANSWER when there is none."""
+        headers = {}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        what = f"{method} {path}"
+        start = clock()
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            content = response.read().decode("utf-8", "replace")
+        except NO_ANSWER as error:
+            outcome = type(error).__name__
+            self.requests.append(Request(start - self.t0, clock() - self.t0, outcome, what))
+            raise
+        finally:
+            connection.close()
+        outcome = str(response.status)
+        self.requests.append(Request(start - self.t0, clock() - self.t0, outcome, what))
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookie = SimpleCookie()
+            cookie.load(header)
+            for name, morsel in cookie.items():
+                if morsel["max-age"] == "0" or not morsel.value:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        return response.status, response.getheader("Location", ""), content
+
+    def sign_in(self, password):
+        login = f"{ADMIN}login/?next={ADMIN}"
+        status, _, html = self.request("GET", login)
+        if status != 200:
+            raise SystemExit(f"the admin's login page answered {status}")
+        form = read_form(html, "login-form")
+        form.update(username=EDITOR, password=password)
+        status, location, html = self.request("POST", login, form)
+        if status != 302 or urlsplit(location).path != ADMIN:
+            raise SystemExit(f"signing in failed ({status}): {form_errors(html)}")
+
+
+@dataclass
+class Edit:
+    number: int
+    country: int
+    start: float
+    end: float = 0.0
+    result: str = "failed"  # confirmed, refused, failed
+    detail: str = ""
+
+
+@dataclass
+class Editor:
+    """Goes round `countries` ([(pk, slug)]), one edit every `interval` seconds at most, as the
+    user `browser` signed in as (with `password`, to sign in again if the session ends)."""
+
+    browser: Browser
+    password: str
+    countries: list
+    interval: float
+    stop: threading.Event
+    edits: list = field(default_factory=list)
+    refusal_shown: bool = False
+
+    def run(self):
+        browser, t0 = self.browser, self.browser.t0
+        signed_in = True
+        number = 0
+        while not self.stop.is_set():
+            started = clock()
+            try:
+                if not signed_in:
+                    browser.sign_in(self.password)
+                    signed_in = True
+                pk, _slug = self.countries[number % len(self.countries)]
+                number += 1
+                edit = Edit(number, pk, started - t0)
+                self.edits.append(edit)
+                signed_in = self.edit(browser, edit)
+                edit.end = clock() - t0
+            except NO_ANSWER as error:  # no answer at all: the server or the network
+                if self.edits and not self.edits[-1].end:
+                    self.edits[-1].detail = type(error).__name__
+                    self.edits[-1].end = clock() - t0
+            except SystemExit as error:  # signing in failed: say why, try again later
+                say(f"editor: {error}")
+            self.stop.wait(max(0.0, self.interval - (clock() - started)))
+
+    def edit(self, browser, edit):
+        """Open the form, change the summary's marker, save; returns whether still signed in."""
+        change = f"{ADMIN}countries/country/{edit.country}/change/"
+        status, location, html = browser.request("GET", change)
+        if status == 302 and "/login/" in location:
+            edit.detail = "signed out"
+            return False
+        if status != 200:
+            edit.detail = f"open: {status}"
+            return True
+        form = read_form(html, "country_form")
+        summary = MARKER.sub("", form["summary"]).rstrip()
+        form["summary"] = f"{summary}\n\nSoak edit {edit.number}."
+        form["_save"] = "Save"
+        status, location, html = browser.request("POST", change, form)
+        if status == 302 and urlsplit(location).path == f"{ADMIN}countries/country/":
+            edit.result = "confirmed"
+        elif status == 302 and "/login/" in location:
+            edit.detail = "signed out"
+            return False
+        elif status == 200:
+            edit.result = "refused"
+            edit.detail = form_errors(html)
+            if not self.refusal_shown:
+                self.refusal_shown = True
+                say(f"editor: edit {edit.number} refused: {edit.detail}")
+        else:
+            edit.detail = f"save: {status}"
+        return True
+
+
+# The run ------------------------------------------------------------------------------------------
+
+
+def reader_paths(countries, others):
+    paths = ["/"] + [f"/countries/{slug}/" for _pk, slug in countries]
+    paths += [f"/countries/{slug}/" for slug in others]
+    paths.append(f"/api/v1/countries/{countries[0][1]}/")
+    return paths
+
+
+def soak(url, options, postgres):
+    """Drives the load and the restart; returns what the checks and the table need."""
+    edited = query(
+        url,
+        "SELECT id, slug FROM countries_country WHERE is_published ORDER BY slug LIMIT %s",
+        (EDITED,),
+    )
+    others = [
+        slug
+        for (slug,) in query(
+            url,
+            "SELECT slug FROM countries_country WHERE is_published ORDER BY slug DESC LIMIT 2",
+        )
+        if slug not in {s for _, s in edited}
+    ]
+    paths = reader_paths(edited, others)
+    password = create_editor(url)
+    port = free_port()
+    host = f"127.0.0.1:{port}"
+    env = django_env(
+        url, DJANGO_ALLOWED_HOSTS="127.0.0.1", GUNICORN_BIND=host, WEB_CONCURRENCY=str(WORKERS)
+    )
+    env.pop("REDIS_URL", None)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    script = ARTIFACTS / "soak-paths.lua"
+    script.write_text(LUA % ", ".join(f'"{p}"' for p in paths))
+    cache = redis_server() if options.cache == "redis" else nullcontext()
+    with cache as redis_url:
+        if redis_url:
+            env["REDIS_URL"] = redis_url
+        say(
+            f"serving: gunicorn, production profile, {WORKERS} workers, on {host}, shared cache: "
+            f"{options.cache}; readers: wrk -t{THREADS} -c{CONNECTIONS} in {options.slice} s "
+            f"slices over {len(paths)} paths; editor: {len(edited)} entries, one save every "
+            f"{options.edit_interval} s; PostgreSQL restart at T+{options.duration / 2:.0f} s, "
+            f"down {options.down} s"
+        )
+        with SoakServer(env, port, ARTIFACTS / "soak-gunicorn.log") as server:
+            for path in paths:  # every path answers before the load starts; caches warm
+                for _ in range(WORKERS):
+                    status, _ = fetch(port, path, cookie=None)
+                    if status != 200:
+                        raise SystemExit(f"{path} answered {status} before the load")
+            browser = Browser(port, clock(), [])
+            browser.sign_in(password)  # before the load: the first edit can begin at once
+            result = run_load(server, paths, edited, browser, password, options, postgres, script)
+            result.update(verify(url, port, edited, result["edits"]), paths=paths)
+    return result
+
+
+def run_load(server, paths, edited, browser, password, options, postgres, script):
+    port = server.port
+    stop = threading.Event()
+    t0 = clock()
+    probes = []
+    browser.t0 = t0  # the editor's timeline starts with the load, after signing in
+    browser.requests.clear()
+    editor = Editor(browser, password, edited, options.edit_interval, stop)
+    threads = [
+        threading.Thread(target=prober, args=(port, paths[1], t0, stop, probes), daemon=True),
+        threading.Thread(target=editor.run, daemon=True),
+    ]
+    restart_error = []
+
+    def restart():
+        stop.wait(options.duration / 2)
+        if stop.is_set():
+            return
+        try:
+            postgres.restart(options.down, t0)
+        except (SystemExit, OSError, subprocess.SubprocessError) as error:
+            restart_error.append(str(error))
+
+    restarter = threading.Thread(target=restart, daemon=True)
+    for thread in (*threads, restarter):
+        thread.start()
+    slices = []
+    try:
+        with open(ARTIFACTS / "soak-wrk.log", "w") as log:
+            while (left := options.duration - (clock() - t0)) >= 1:
+                seconds = min(options.slice, int(left))
+                slices.append(wrk_slice(server.base, seconds, str(script), t0, log))
+    finally:
+        stop.set()
+        restarter.join(timeout=180)
+        for thread in threads:
+            thread.join(timeout=120)
+    if restart_error:
+        raise SystemExit(f"restarting PostgreSQL failed: {restart_error[0]}")
+    if "up" not in postgres.times:
+        raise SystemExit("PostgreSQL was not restarted: the run ended before half time")
+    return {
+        "t_end": clock() - t0,
+        "slices": slices,
+        "probes": probes,
+        "editor": browser.requests,
+        "edits": editor.edits,
+        "pg": dict(postgres.times),
+    }
+
+
+def verify(url, port, edited, edits):
+    """What the database, the public pages and the history hold of the editor's edits."""
+    ids = [pk for pk, _slug in edited]
+    summaries = dict(
+        query(url, "SELECT id, summary FROM countries_country WHERE id = ANY(%s)", (ids,))
+    )
+    history = {pk: [] for pk in ids}
+    for object_id, data in query(
+        url,
+        "SELECT v.object_id, v.serialized_data FROM reversion_version v "
+        "JOIN django_content_type t ON t.id = v.content_type_id "
+        "WHERE t.app_label = 'countries' AND t.model = 'country' AND v.object_id = ANY(%s)",
+        ([str(pk) for pk in ids],),
+    ):
+        history[int(object_id)].append(data)
+    entries = []
+    for pk, slug in edited:
+        mine = [e for e in edits if e.country == pk]
+        confirmed = [e.number for e in mine if e.result == "confirmed"]
+        in_db = [int(n) for n in MARKER.findall(summaries[pk])]
+        held = in_db[-1] if in_db else None
+        status, body = fetch(port, f"/countries/{slug}/", cookie=None)
+        page = body.decode("utf-8", "replace")
+        entries.append(
+            {
+                "slug": slug,
+                "last confirmed": max(confirmed, default=None),
+                "held": held,
+                "markers in db": len(in_db),
+                "page status": status,
+                # The page shows the marker the database holds, and no other.
+                "on page": {int(n) for n in MARKER.findall(page)} == set(in_db),
+                "attempted": {e.number for e in mine},
+            }
+        )
+    in_history = [
+        e
+        for e in edits
+        if e.result == "confirmed"
+        and any(f"Soak edit {e.number}." in d for d in history[e.country])
+    ]
+    return {"entries": entries, "in_history": len(in_history)}
+
+
+# The figures and the checks -----------------------------------------------------------------------
+
+
+def outcomes(requests):
+    counts = Counter(r.outcome for r in requests if not r.ok)
+    return ", ".join(f"{n} x {outcome}" for outcome, n in sorted(counts.items())) or "none"
+
+
+def figures(result, options):
+    """(table rows, checks as (name, passed, detail))."""
+    pg, slices, probes = result["pg"], result["slices"], result["probes"]
+    edits, editor = result["edits"], result["editor"]
+    stop_at, up_at = pg["stop issued"], pg["up"]
+    good = [p for p in probes if p.ok and p.start >= up_at]
+    first_good = min((p.end for p in good), default=None)
+    window = (stop_at, (first_good + GRACE) if first_good is not None else float("inf"))
+
+    def inside(start, end):
+        return start < window[1] and end > window[0]
+
+    before = [s for s in slices if s.end <= window[0]]
+    after = [s for s in slices if s.start >= window[1]]
+    during = [s for s in slices if s not in before and s not in after]
+    rate_before = statistics.median(s.rps for s in before) if before else 0.0
+    rate_after = statistics.median(s.rps for s in after) if after else 0.0
+    held = rate_after / rate_before if rate_before else 0.0
+
+    def spread(group):
+        if not group:
+            return "no slice"
+        low, high = min(s.rps for s in group), max(s.rps for s in group)
+        p99 = statistics.median(s.p99 for s in group)
+        return f"{len(group)} slice(s), {low:,.0f}-{high:,.0f}; p99 {p99:,.0f} ms (median)"
+
+    errors_in = [r for r in probes + editor if not r.ok and inside(r.start, r.end)]
+    errors_out = [r for r in probes + editor if not r.ok and not inside(r.start, r.end)]
+    wrk_in = sum(s.errors for s in during)
+    wrk_out = sum(s.errors for s in before + after)
+    failed_probes = [p for p in probes if not p.ok and p.start >= stop_at]
+    last_error = max((p.end for p in failed_probes), default=None)
+
+    confirmed = [e for e in edits if e.result == "confirmed"]
+    refused = [e for e in edits if e.result == "refused"]
+    failed = [e for e in edits if e.result == "failed"]
+    saved_early = [e for e in confirmed if e.end <= stop_at]
+    saved_late = [e for e in confirmed if e.start >= up_at]
+    first_edit_after = min((e.end for e in saved_late), default=None)
+    entries = result["entries"]
+    behind = [
+        x
+        for x in entries
+        if x["last confirmed"] is not None
+        and (x["held"] is None or x["held"] < x["last confirmed"])
+    ]
+    unknown = [x for x in entries if x["held"] is not None and x["held"] not in x["attempted"]]
+    unconfirmed_saved = [
+        x
+        for x in entries
+        if x["held"] is not None
+        and (x["last confirmed"] is None or x["held"] > x["last confirmed"])
+    ]
+    stale_pages = [x for x in entries if x["page status"] != 200 or not x["on page"]]
+    lost = len(confirmed) - result["in_history"] + len(behind) + len(unknown)
+    requests = sum(s.requests for s in slices)
+
+    def seconds(value):
+        return "never" if value is None else f"{value:.2f} s"
+
+    rows = [
+        ("duration", f"{result['t_end']:.0f} s", f"{len(slices)} wrk slices of {options.slice} s"),
+        (
+            "reader requests",
+            f"{requests:,}",
+            f"wrk -t{THREADS} -c{CONNECTIONS}, {len(result['paths'])} paths in turn",
+        ),
+        ("reader req/s before restart", f"{rate_before:,.0f}", spread(before)),
+        (
+            "reader req/s, slices in the window",
+            f"{statistics.median(s.rps for s in during):,.0f}" if during else "-",
+            spread(during) + " (errors answer fast)",
+        ),
+        ("reader req/s after restart", f"{rate_after:,.0f}", spread(after)),
+        ("rate held (after / before)", f"{held:.2f}", f"at least {RATE_HELD} expected"),
+        (
+            "restart window",
+            f"{(window[1] - window[0]):.2f} s" if first_good is not None else "did not end",
+            f"T+{window[0]:.2f} s to first good page + {GRACE:.0f} s grace",
+        ),
+        (
+            "PostgreSQL down",
+            f"{up_at - stop_at:.2f} s",
+            f"stop took {pg['stopped'] - stop_at:.2f} s, held down {options.down} s, "
+            f"start took {up_at - pg['start issued']:.2f} s (pg_ctl -w looks every 0.1 s)",
+        ),
+        (
+            "recovery: PostgreSQL up -> first good page",
+            seconds(None if first_good is None else first_good - up_at),
+            "the first probe sent after it; from the stop: "
+            + seconds(None if first_good is None else first_good - stop_at),
+        ),
+        (
+            "last failed probe, after PostgreSQL up",
+            seconds(None if last_error is None else last_error - up_at),
+            "negative: errors ended before pg_ctl saw it up",
+        ),
+        (
+            "recovery: PostgreSQL up -> first confirmed edit",
+            seconds(None if first_edit_after is None else first_edit_after - up_at),
+            "",
+        ),
+        ("reader errors in the window", f"{wrk_in:,}", "non-2xx/3xx answers and socket errors"),
+        ("reader errors outside the window", f"{wrk_out:,}", "must be 0"),
+        ("probe/editor errors in the window", str(len(errors_in)), outcomes(errors_in)),
+        ("probe/editor errors outside", str(len(errors_out)), outcomes(errors_out) + "; must be 0"),
+        ("probes", f"{len(probes):,}", f"GET {result['paths'][1]}, about 20/s"),
+        (
+            "edits attempted / confirmed / refused / failed",
+            f"{len(edits)} / {len(confirmed)} / {len(refused)} / {len(failed)}",
+            f"confirmed: {len(saved_early)} before the stop, "
+            f"{len(saved_late)} begun after PostgreSQL up",
+        ),
+        (
+            "edits saved but not confirmed",
+            str(len(unconfirmed_saved)),
+            "the save committed, its answer was lost in the outage",
+        ),
+        ("edits lost", str(lost), "must be 0"),
+        (
+            "edited entries showing their last save publicly",
+            f"{len(entries) - len(stale_pages)} / {len(entries)}",
+            "anonymous GET, through the page cache",
+        ),
+        ("confirmed edits found in history", f"{result['in_history']} / {len(confirmed)}", ""),
+        ("server log", server_log_summary(), "test-artifacts/soak-gunicorn.log"),
+    ]
+    checks = [
+        (
+            "nothing lost (history, database, public page)",
+            lost == 0 and not stale_pages and bool(confirmed),
+            f"{lost} lost, {len(stale_pages)} stale page(s), {len(confirmed)} confirmed",
+        ),
+        (
+            "no errors outside the restart window",
+            wrk_out == 0 and not errors_out,
+            f"readers {wrk_out}, probe/editor {len(errors_out)}",
+        ),
+        (
+            f"recovered within {RECOVERY_LIMIT:.0f} s of PostgreSQL up",
+            first_good is not None and first_good - up_at <= RECOVERY_LIMIT,
+            seconds(None if first_good is None else first_good - up_at),
+        ),
+        (
+            "the editor saved before and after the restart",
+            bool(saved_early and saved_late),
+            f"{len(saved_early)} before, {len(saved_late)} after",
+        ),
+        (
+            f"request rate held (after >= {RATE_HELD} x before)",
+            bool(before and after) and held >= RATE_HELD,
+            f"{held:.2f}",
+        ),
+        ("no edit refused", not refused, refused[0].detail[:200] if refused else "0"),
+    ]
+    return rows, checks
+
+
+def write_timeline(result):
+    """test-artifacts/soak-timeline.log: every event of the run in order, for reading afterwards.
+
+    PostgreSQL's restart, each wrk slice, each of the editor's requests and edits, and the
+    prober's failures (its successes would drown the rest).
+    """
+    events = [(t, f"PostgreSQL {name}") for name, t in result["pg"].items()]
+    events += [
+        (s.start, f"wrk slice until T+{s.end:.3f}: {s.rps:,.0f} req/s, {s.errors} errors")
+        for s in result["slices"]
+    ]
+    events += [
+        (r.start, f"editor {r.what} -> {r.outcome} in {r.end - r.start:.2f} s")
+        for r in result["editor"]
+    ]
+    events += [
+        (e.start, f"edit {e.number} of entry {e.country}: {e.result} {e.detail[:300]}".rstrip())
+        for e in result["edits"]
+    ]
+    events += [
+        (r.start, f"probe -> {r.outcome} in {r.end - r.start:.2f} s")
+        for r in result["probes"]
+        if not r.ok
+    ]
+    with open(ARTIFACTS / "soak-timeline.log", "w") as log:
+        for t, text in sorted(events, key=lambda event: event[0]):
+            log.write(f"T+{t:8.3f}  {text}\n")
+
+
+def server_log_summary():
+    """What Django logged for failed requests, by reason (500 or 503)."""
+    path = ARTIFACTS / "soak-gunicorn.log"
+    text = path.read_text(errors="replace") if path.exists() else ""
+    reasons = r"(Bad Request|Forbidden|Internal Server Error|Service Unavailable|Gateway Timeout|"
+    reasons += r"The request's session was deleted[^:]*)"
+    counts = Counter(re.findall(reasons + r": /", text))
+    names = {reason: reason for reason in counts}
+    names.update({r: "SessionInterrupted (400)" for r in counts if r.startswith("The request's")})
+    return ", ".join(f"{n} x {names[r]}" for r, n in sorted(counts.items())) or "no errors"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, help="seconds of load (90; 20 with --quick)")
+    parser.add_argument("--quick", action="store_true", help="tiny and short, for the smoke test")
+    parser.add_argument("--countries", type=int, help="entries generated (50; 5 with --quick)")
+    parser.add_argument("--down", type=float, help="seconds PostgreSQL stays down (3; 1 quick)")
+    parser.add_argument("--slice", type=int, help="seconds per wrk run (5; 2 with --quick)")
+    parser.add_argument("--edit-interval", type=float, default=0.5, help="seconds between saves")
+    parser.add_argument("--cache", choices=["database", "redis"], default="database")
+    options = parser.parse_args()
+    quick = options.quick
+    options.duration = options.duration or (20 if quick else 90)
+    options.down = options.down if options.down is not None else (1.0 if quick else 3.0)
+    options.slice = options.slice or (2 if quick else 5)
+    countries = options.countries or (5 if quick else 50)
+    if options.duration < 4 * options.slice:
+        raise SystemExit("--duration must be at least four slices (--slice)")
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("DATABASE_URL must name a PostgreSQL server: run scripts/soak")
+    postgres = Postgres()
+    counts = {"countries": countries, **{k: v * countries for k, v in PER_COUNTRY.items()}}
+    say(f"generating {', '.join(f'{v:,} {k}' for k, v in counts.items())}")
+    url = create_database("netfree_soak")
+    manage(url, "generate_sample_data", *(f"--{k}={v}" for k, v in counts.items()))
+    pages_helper(url, "publish")
+    manage(url, "collectstatic", "--noinput", "-v0")
+    result = soak(url, options, postgres)
+    write_timeline(result)
+    rows, checks = figures(result, options)
+    print(
+        f"\nSoak: {options.duration} s, {countries} entries, PostgreSQL restarted at half time "
+        f"(shared cache: {options.cache})"
+    )
+    print_table(("figure", "value", "note"), rows)
+    print("checks:")
+    for name, passed, detail in checks:
+        print(f"  {'PASS' if passed else 'FAIL'}  {name} ({detail})")
+    print()
+    if not all(passed for _, passed, _ in checks):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
