@@ -99,8 +99,9 @@ def rendered_get(key):
     return value
 
 
-def rendered_set(key, value):
-    cache.set(key, value, PAGE_TIMEOUT)
+def rendered_set(key, value, shared=True):
+    if shared:
+        cache.set(key, value, PAGE_TIMEOUT)
     caches["rendered"].set(key, value, PAGE_TIMEOUT)
 
 
@@ -173,7 +174,9 @@ class PublicPageCacheMiddleware:
                 m: getattr(response, m) for m in MARKS_FOR_OUTER_MIDDLEWARE if hasattr(response, m)
             }
             stored = (response.status_code, headers, response.content, etag, last_modified, marks)
-            rendered_set(key, stored)
+            # Any query string makes a new key: kept in this process's bounded memory only, so
+            # that random query strings cannot fill the shared cache (or the database under it).
+            rendered_set(key, stored, shared=not request.GET)
         status, headers, content, etag, last_modified, marks = stored
         if self.not_modified(request, etag, last_modified):
             response = HttpResponseNotModified()

@@ -150,6 +150,16 @@ def test_unknown_query_parameters_neither_leak_into_links_nor_render_anew(client
     assert 'href="?sort=-region#compare-title"' in page
 
 
+def test_pages_with_a_query_string_stay_out_of_the_shared_cache(client, kazakhstan):
+    from django.core.cache import cache
+
+    client.get("/countries/kazakhstan/")
+    stored = len(cache._cache)  # the test's shared cache is an in-memory one
+    for n in range(5):
+        assert client.get(f"/countries/kazakhstan/?junk={n}").status_code == 200
+    assert len(cache._cache) == stored
+
+
 def test_unpublishing_refreshes_cached_pages(client, admin_client, kazakhstan):
     assert client.get("/countries/kazakhstan/").status_code == 200
     admin_client.post(
