@@ -183,19 +183,27 @@ class CountryQuerySet(models.QuerySet):
             | Q(latest_metric_year__lt=oldest_current_metric_year())
         )
 
-    def with_list_data(self):
-        """What the country list shows: counts and the latest penetration, in one query."""
+    def with_indicators(self):
+        """What the map and the comparison table colour and sort by: the newest internet
+        penetration figure and its year, and whether speech and privacy articles are quoted."""
         latest_penetration = Metric.objects.filter(
             country=OuterRef("pk"), kind=MetricKind.INTERNET_PENETRATION
         ).order_by("-year")
-        # Meta.ordering does not apply to aggregating queries: order explicitly.
         return self.annotate(
-            blocked_site_count=Count("blocked_sites", distinct=True),
             latest_penetration=Subquery(latest_penetration.values("value")[:1]),
             latest_penetration_year=Subquery(latest_penetration.values("year")[:1]),
             quotes_speech=quotes_topic(Topic.SPEECH),
             quotes_privacy=quotes_topic(Topic.PRIVACY),
-        ).order_by(*self.model._meta.ordering)
+        )
+
+    def with_list_data(self):
+        """What the country list shows: the indicators and the number of sites, in one query."""
+        # Meta.ordering does not apply to aggregating queries: order explicitly.
+        return (
+            self.with_indicators()
+            .annotate(blocked_site_count=Count("blocked_sites", distinct=True))
+            .order_by(*self.model._meta.ordering)
+        )
 
     def with_page_data(self):
         """Everything a country page shows, in a fixed number of queries."""

@@ -13,11 +13,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from .choices import MetricKind, Protection, Topic
-from .models import Country, Metric, format_metric_value, quotes_topic
+from .choices import Protection
+from .models import Country, format_metric_value
 
 ASSET_PATH = Path(__file__).resolve().parent / "data" / "world-map.json"
 
@@ -165,10 +164,6 @@ def get_indicator(key):
 
 def countries_for_map():
     """Published countries with what every indicator needs, in one query."""
-
-    latest_penetration = Metric.objects.filter(
-        country=OuterRef("pk"), kind=MetricKind.INTERNET_PENETRATION
-    ).order_by("-year")
     return (
         Country.objects.published()
         .only(
@@ -179,12 +174,7 @@ def countries_for_map():
             "net_neutrality_status",
             "isp_safe_harbor_status",
         )
-        .annotate(
-            quotes_speech=quotes_topic(Topic.SPEECH),
-            quotes_privacy=quotes_topic(Topic.PRIVACY),
-            latest_penetration=Subquery(latest_penetration.values("value")[:1]),
-            latest_penetration_year=Subquery(latest_penetration.values("year")[:1]),
-        )
+        .with_indicators()
         .order_by("name")
     )
 
