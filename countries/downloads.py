@@ -38,7 +38,11 @@ def prepared_download(name, build):
 def _write(path, content):
     partial = path.with_name(f".{path.name}.{os.getpid()}.part")
     chunks = [content] if isinstance(content, str | bytes) else content
-    with open(partial, "wb") as out:
-        for chunk in chunks:
-            out.write(chunk.encode() if isinstance(chunk, str) else chunk)
+    try:
+        with open(partial, "wb") as out:
+            for chunk in chunks:
+                out.write(chunk.encode() if isinstance(chunk, str) else chunk)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a failed build leaves nothing behind
+        raise
     os.replace(partial, path)  # atomic: a reader never sees half a file
