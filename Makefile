@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 
 .PHONY: run test lint format migrations-check bench soak audit \
-        export collectstatic clean help
+        export import collectstatic clean help
 
 help:
 	@echo "make run    - set up (venv, install, migrate, load fixtures) and serve on 127.0.0.1:$(PORT)"
@@ -15,6 +15,8 @@ help:
 	@echo "make bench  - performance figures on a large generated dataset (a table; ~20 min)"
 	@echo "make soak   - readers, editors and a PostgreSQL restart under load (a table; ~2 min)"
 	@echo "make audit  - known vulnerabilities in the pinned requirements, and the security lint"
+	@echo "make export - write fixtures/ from the database (ARGS=--check compares instead)"
+	@echo "make import - import fixture files all or nothing (FILES=..., ARGS=--dry-run)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,5 +81,11 @@ collectstatic: $(VENV)/.installed
 clean:
 	rm -rf $(VENV) .venv-audit staticfiles .pytest_cache
 
+# The maintainers' fixture loop (README, "Fixtures"): development settings unless the
+# environment says otherwise. `make export ARGS=--check`, `make import FILES="fixtures/*.json"`.
 export: $(VENV)/.installed
-	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py export_fixtures
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py export_fixtures $(ARGS)
+
+import: $(VENV)/.installed
+	@[ -n "$(FILES)" ] || { echo 'make import: say which files, e.g. FILES="fixtures/*.json"'; exit 2; }
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py import_fixtures $(FILES) $(ARGS)

@@ -22,12 +22,12 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import ConfigDict, create_model
 
 from .choices import Action, Category, MetricKind, Protection, Region, SiteStatus, Topic
-from .markdown import render_markdown
 from .models import BlockedSite, Country, Metric
-from .sections import SECTIONS
+from .sections import SECTIONS, render_blocks
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 1_000_000  # more pages than any list has; the database refuses huge offsets
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 PREFLIGHT_MAX_AGE = 24 * 60 * 60
 
@@ -132,7 +132,7 @@ api = OpenDataAPI(
 
 class Pages(PageNumberPagination):
     class Input(Schema):
-        page: int = Field(1, ge=1, description="Page number, from 1.")
+        page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
         page_size: int | None = Field(
             None,
             ge=1,
@@ -343,9 +343,13 @@ class SectionOut(Out):
     title: str
     markdown: str = Field(
         description="A paragraph reading [[Article N]] marks where constitutional article N "
-        "is quoted; `html` keeps it as text."
+        "is quoted."
     )
-    html: str = Field(description="The Markdown as sanitised HTML.")
+    html: str = Field(
+        description="What the entry's page shows: the Markdown as sanitised HTML, with the "
+        "quoted articles where the Markdown places them (and those it does not place at the "
+        "end of the section their topic belongs to)."
+    )
 
 
 SectionsOut = create_model(
@@ -363,12 +367,12 @@ class CountryDetailOut(CountryOut):
     @staticmethod
     def resolve_sections(obj):
         return {
-            spec.field: {
-                "title": str(spec.title),
-                "markdown": getattr(obj, spec.field),
-                "html": str(render_markdown(getattr(obj, spec.field), spec.field)),
+            section.key: {
+                "title": str(section.title),
+                "markdown": getattr(obj, section.key),
+                "html": render_blocks(section.blocks),
             }
-            for spec in SECTIONS
+            for section in obj.sections()
         }
 
     @staticmethod

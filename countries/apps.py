@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,10 +8,15 @@ class CountriesConfig(AppConfig):
     verbose_name = _("Country entries")
 
     def ready(self):
+        from reversion.signals import post_revision_commit
+
         from netfree import security  # noqa: F401 -- connects the sign-in log's receivers
 
+        from . import lookups
         from .cache import content_changed
         from .export import CONTENT_MODELS
+        from .history import keep_workflow_state, record_entry_states
+        from .models import Country
 
         # Any saved or deleted content (admin, revert, import, loaddata) refreshes cached pages.
         for model in CONTENT_MODELS:
@@ -19,3 +24,6 @@ class CountriesConfig(AppConfig):
             post_delete.connect(
                 content_changed, sender=model, dispatch_uid=f"uncache-{model.__name__}"
             )
+        post_revision_commit.connect(record_entry_states, dispatch_uid="netfree-entry-states")
+        pre_save.connect(keep_workflow_state, sender=Country, dispatch_uid="netfree-keep-workflow")
+        lookups.register()

@@ -65,6 +65,8 @@ def changes_batched():
 
     An import saves tens of thousands of objects; moving the shared version for each would cost
     two cache writes apiece.
+    An exception leaving the block means its transaction was rolled back: nothing changed,
+    so the version stays (a dry run, a failed import).
     """
     outer = getattr(_batch, "active", False)
     _batch.active = True

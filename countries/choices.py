@@ -149,3 +149,34 @@ METRIC_UNITS = {
     MetricKind.INTERNET_PENETRATION: _("% of the population"),
     MetricKind.FIXED_BROADBAND_SUBSCRIPTIONS: _("subscriptions"),
 }
+
+
+# Which UN M49 sub-region each ISO 3166-1 country belongs to (the editor's form suggests it).
+M49_MEMBERS = {
+    Region.NORTHERN_AFRICA: "DZ EG EH LY MA SD TN",
+    Region.SUB_SAHARAN_AFRICA: (
+        "AO BF BI BJ BW CD CF CG CI CM CV DJ ER ET GA GH GM GN GQ GW IO KE KM LR LS MG ML MR MU "
+        "MW MZ NA NE NG RE RW SC SH SL SN SO SS ST SZ TD TF TG TZ UG YT ZA ZM ZW"
+    ),
+    Region.LATIN_AMERICA_AND_CARIBBEAN: (
+        "AG AI AR AW BB BL BO BQ BR BS BV BZ CL CO CR CU CW DM DO EC FK GD GF GP GS GT GY HN HT "
+        "JM KN KY LC MF MQ MS MX NI PA PE PR PY SR SV SX TC TT UY VC VE VG VI"
+    ),
+    Region.NORTHERN_AMERICA: "BM CA GL PM US",
+    Region.CENTRAL_ASIA: "KG KZ TJ TM UZ",
+    Region.EASTERN_ASIA: "CN HK JP KP KR MN MO TW",
+    Region.SOUTH_EASTERN_ASIA: "BN ID KH LA MM MY PH SG TH TL VN",
+    Region.SOUTHERN_ASIA: "AF BD BT IN IR LK MV NP PK",
+    Region.WESTERN_ASIA: "AE AM AZ BH CY GE IL IQ JO KW LB OM PS QA SA SY TR YE",
+    Region.EASTERN_EUROPE: "BG BY CZ HU MD PL RO RU SK UA",
+    Region.NORTHERN_EUROPE: "AX DK EE FI FO GB GG IE IM IS JE LT LV NO SE SJ",
+    Region.SOUTHERN_EUROPE: "AD AL BA ES GI GR HR IT ME MK MT PT RS SI SM VA XK",
+    Region.WESTERN_EUROPE: "AT BE CH DE FR LI LU MC NL",
+    Region.AUSTRALIA_AND_NEW_ZEALAND: "AU CC CX HM NF NZ",
+    Region.MELANESIA: "FJ NC PG SB VU",
+    Region.MICRONESIA: "FM GU KI MH MP NR PW UM",
+    Region.POLYNESIA: "AS CK NU PF PN TK TO TV WF WS",
+}
+REGION_OF_COUNTRY = {
+    code: region for region, codes in M49_MEMBERS.items() for code in codes.split()
+}

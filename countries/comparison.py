@@ -4,6 +4,7 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Protection, Region
+from .worldmap import INDICATORS, INDICATORS_BY_KEY
 
 PROTECTION_ORDER = [Protection.YES, Protection.PARTIAL, Protection.NO, Protection.UNKNOWN]
 
@@ -57,7 +58,7 @@ def comparison_order(sort):
 
 
 def comparison_query(params):
-    """The query string's known keys with valid values, in a fixed order; nothing else.
+    """The home page's query string: known keys with valid values, in a fixed order; nothing else.
 
     The table's links carry this rather than whatever the URL held, and its cached copy is
     keyed on it: an unknown parameter can neither leak into links nor make the page render anew.
@@ -70,6 +71,11 @@ def comparison_query(params):
     sort = params.get("sort", "name")
     if sort.lstrip("-") in SORT_FIELDS and sort != "name":
         query["sort"] = sort
+    # The map's indicator travels with the table's links and the other way round, so choosing
+    # one never resets the other.
+    indicator = params.get("indicator")
+    if indicator in INDICATORS_BY_KEY and indicator != INDICATORS[0].key:
+        query["indicator"] = indicator
     return query
 
 

@@ -15,7 +15,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from .markdown import render_markdown
-from .models import MARKDOWN_MAX_LENGTH
+from .models import MARKDOWN_MAX_LENGTH, ConstitutionalArticle
+from .sections import prose_blocks, render_blocks
 from .uploads import MAX_UPLOAD_BYTES, ImageUploadForm
 
 EDIT_PERMISSIONS = (
@@ -39,7 +40,12 @@ class EditorRequiredMixin(UserPassesTestMixin):
 
 
 class MarkdownPreviewView(EditorRequiredMixin, View):
-    """The editor's live preview: the public pages' own renderer."""
+    """The editor's live preview: what readers will see, by the public pages' own renderer.
+
+    `?entry=<pk>` (set by the admin's widgets, see admin.common) names the entry being edited,
+    so that `[[Article 20]]` shows that entry's saved article as the page will quote it; a
+    placeholder naming no saved article is shown as a note, so a typo is seen before saving.
+    """
 
     def post(self, request):
         content = request.POST.get("content", "")
@@ -49,7 +55,15 @@ class MarkdownPreviewView(EditorRequiredMixin, View):
                 status=400,
                 content_type="text/plain; charset=utf-8",
             )
-        return HttpResponse(render_markdown(content))
+        articles = {article.number: article for article in self.entry_articles()}
+        blocks = prose_blocks(content, "preview", articles, set(), show_missing=True)
+        return HttpResponse(render_blocks(blocks))
+
+    def entry_articles(self):
+        entry = self.request.GET.get("entry", "")
+        if not entry.isdigit() or not self.request.user.has_perm("countries.view_country"):
+            return []
+        return ConstitutionalArticle.objects.filter(country_id=int(entry)).select_related("source")
 
 
 class ImageUploadView(EditorRequiredMixin, View):

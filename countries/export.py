@@ -91,12 +91,18 @@ def countries_for_export(slugs=None, published_only=False):
     return countries
 
 
+def sources_for_export(published_only=False):
+    """Every source, or for the public only those a published entry cites (a draft's sources
+    may name what is not public yet)."""
+    return Source.objects.cited_by_published() if published_only else Source.objects.all()
+
+
 def fixture_files(slugs=None, published_only=False) -> Iterator[tuple[str, str]]:
     """(file name, content) for the shared file and each country, one country in memory at once.
 
     Maintainers' exports hold drafts too (`is_published` says which); the public's do not.
     """
-    yield SHARED_FILE, render_fixture(by_natural_key(Source.objects.all()))
+    yield SHARED_FILE, render_fixture(by_natural_key(sources_for_export(published_only)))
     for country in countries_for_export(slugs, published_only).iterator(chunk_size=50):
         yield country_filename(country), render_fixture(country_objects(country))
 
@@ -105,7 +111,7 @@ def combined_fixture_chunks(published_only=True) -> Iterator[str]:
     """The whole dataset as one fixture file, streamed object by object."""
     first = True
     yield "["
-    sources = by_natural_key(Source.objects.all())
+    sources = by_natural_key(sources_for_export(published_only))
     countries = countries_for_export(published_only=published_only).iterator(chunk_size=50)
     for group in (sources, *(country_objects(c) for c in countries)):
         for item in serialize(group):
@@ -249,7 +255,8 @@ CSV_TABLES = {
 def csv_chunks(table: str) -> Iterator[str]:
     """One CSV table of the whole dataset, streamed row by row."""
     if table == "sources":
-        rows = [["name", "url"], *([s.name, s.url] for s in by_natural_key(Source.objects.all()))]
+        sources = by_natural_key(sources_for_export(published_only=True))
+        rows = [["name", "url"], *([s.name, s.url] for s in sources)]
     else:
         published = countries_for_export(published_only=True)
         rows = CSV_TABLES[table](published.iterator(chunk_size=50))

@@ -9,6 +9,9 @@ keeps this editor's text and is listed; nothing is lost silently.
 
 import datetime
 import decimal
+import json
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import reversion
@@ -16,7 +19,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
-from .models import Country
+from .fields import plain_decimal, version_token
+from .models import WORKFLOW_FIELDS, Country, EntryRevision
 
 ROW_RELATIONS = {  # inline prefix -> the fields that name a row in messages
     "articles": ("number",),
@@ -27,11 +31,6 @@ ROW_RELATIONS = {  # inline prefix -> the fields that name a row in messages
 IGNORED_FIELDS = {"id", "updated_at", "country", "is_published", "last_reviewed", "reviewed_by"}
 
 
-def version_token(updated_at):
-    """The entry's version as the edit form carries it."""
-    return updated_at.isoformat() if updated_at else ""
-
-
 def form_value(value):
     """A model value as a submitted form would carry it, for comparing and filling forms."""
     if value is None:
@@ -40,8 +39,10 @@ def form_value(value):
         return "\n".join(map(str, value))
     if isinstance(value, bool):
         return "on" if value else ""
-    if isinstance(value, datetime.date | decimal.Decimal | int):
-        return value.isoformat() if isinstance(value, datetime.date) else str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | int):
+        return str(plain_decimal(value))
     return str(getattr(value, "code", value))
 
 
@@ -167,6 +168,34 @@ def _rows_in_revision(revision, country_pk):
     return rows
 
 
+# Reverting -----------------------------------------------------------------------------------
+
+_kept_workflow = threading.local()
+
+
+@contextmanager
+def workflow_kept(country_pk):
+    """Within the block, saving the entry keeps its publication and review state as it is now.
+
+    A revision leaves that state out (models.WORKFLOW_FIELDS), and django-reversion restores
+    the fields it lacks with their defaults: a published entry would come back as a draft.
+    """
+    fields = [Country._meta.get_field(name).attname for name in WORKFLOW_FIELDS]
+    state = Country.objects.filter(pk=country_pk).values(*fields).first()
+    kept = getattr(_kept_workflow, "entries", {})
+    _kept_workflow.entries = {**kept, int(country_pk): state or {}}
+    try:
+        yield
+    finally:
+        _kept_workflow.entries = kept
+
+
+def keep_workflow_state(sender, instance, **kwargs):
+    """`pre_save` of Country: see workflow_kept."""
+    for attname, value in getattr(_kept_workflow, "entries", {}).get(instance.pk, {}).items():
+        setattr(instance, attname, value)
+
+
 def record_revisions(countries, comment, user=None):
     """One revision per entry (the country and its rows), e.g. after loading fixtures.
 
@@ -180,24 +209,103 @@ def record_revisions(countries, comment, user=None):
             reversion.add_to_revision(country)
 
 
-@dataclass
-class PublicChange:
-    pk: int
-    date: datetime.datetime
-    description: str
-    country: Country
+# What readers see of the history --------------------------------------------------------------
 
 
-def public_changes(country, limit=20):
-    """When the entry changed and what changed, for readers. Editors' names are not shown."""
-    versions = (
-        Version.objects.get_for_object(country)
-        .select_related("revision")
-        .order_by("-revision__date_created")[:limit]
-    )
-    return [
-        PublicChange(
-            v.pk, v.revision.date_created, v.revision.get_comment() or _("Updated."), country
+def record_entry_states(sender, revision, versions, **kwargs):
+    """After each revision: remember whether its entries were public, and what changed for readers.
+
+    Connected to django-reversion's `post_revision_commit`. A change is described against the
+    entry's previous *published* state, so rows added and removed while it was a draft, and
+    the draft's own edits, never reach the public list; only the difference that readers
+    could see from one public version to the next does.
+    """
+    countries = {int(v.object_id): v for v in versions if v._model is Country}
+    if not countries:
+        return
+    published = dict(Country.objects.filter(pk__in=countries).values_list("pk", "is_published"))
+    rows_now = _rows_by_country(versions)
+    for country_pk, version in countries.items():
+        is_published = published.get(country_pk, False)
+        changes = []
+        if is_published:
+            before = (
+                EntryRevision.objects.filter(country_id=country_pk, published=True)
+                .order_by("-revision_id")
+                .first()
+            )
+            if before is None:
+                changes = [{"kind": "first_published"}]
+            else:
+                then = Version.objects.filter(revision_id=before.revision_id).select_related(
+                    "content_type"
+                )
+                then_country = next(
+                    (v for v in then if v._model is Country and int(v.object_id) == country_pk),
+                    None,
+                )
+                changes = public_differences(
+                    _fields(then_country) if then_country else {},
+                    _fields(version),
+                    _rows_by_country(then).get(country_pk, {}),
+                    rows_now.get(country_pk, {}),
+                )
+        EntryRevision.objects.create(
+            revision=revision,
+            country_id=country_pk,
+            date=revision.date_created,
+            published=is_published,
+            changes=changes,
         )
-        for v in versions
+
+
+def _fields(version):
+    """A version's stored fields as JSON values, without building a model instance (cheap)."""
+    return json.loads(version.serialized_data)[0]["fields"]
+
+
+def _rows_by_country(versions):
+    """country pk -> row model -> row pk -> (serialised data, fields)."""
+    row_models = {Country._meta.get_field(r).related_model for r in ROW_RELATIONS}
+    rows = {}
+    for version in versions:
+        if version._model not in row_models:
+            continue
+        fields = _fields(version)
+        by_model = rows.setdefault(fields.get("country"), {}).setdefault(version._model, {})
+        by_model[version.object_id] = (version.serialized_data, fields)
+    return rows
+
+
+def public_differences(country_then, country_now, rows_then, rows_now):
+    """What a reader would notice between two published states of an entry (a list of dicts)."""
+    changes = []
+    fields = [
+        f.name
+        for f in Country._meta.concrete_fields
+        if f.name not in IGNORED_FIELDS and country_then.get(f.name) != country_now.get(f.name)
     ]
+    if fields:
+        changes.append({"kind": "fields", "fields": fields})
+    for relation, name_fields in ROW_RELATIONS.items():
+        model = Country._meta.get_field(relation).related_model
+        then, now = rows_then.get(model, {}), rows_now.get(model, {})
+        found = {"added": [], "removed": [], "changed": []}
+        for pk in set(then) | set(now):
+            if pk not in then:
+                found["added"].append(_row_name(now[pk][1], name_fields))
+            elif pk not in now:
+                found["removed"].append(_row_name(then[pk][1], name_fields))
+            elif then[pk][0] != now[pk][0] and then[pk][1] != now[pk][1]:
+                found["changed"].append(_row_name(now[pk][1], name_fields))
+        for outcome, names in found.items():
+            if names:
+                changes.append(
+                    {"kind": "rows", "model": model._meta.model_name, "outcome": outcome,
+                     "names": sorted(names)}
+                )  # fmt: skip
+    return changes
+
+
+def _row_name(fields, name_fields):
+    return " ".join(str(fields.get(name, "")) for name in name_fields)

@@ -21,9 +21,9 @@ from pathlib import Path
 import ijson
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, models, transaction
-from django.utils import timezone
 
 from .cache import changes_batched
+from .fields import next_version_stamp
 from .history import record_revisions
 from .models import BlockedSite, ConstitutionalArticle, Country, Isp, Metric, Source
 
@@ -345,7 +345,7 @@ class Importer:
             if name in fields:
                 continue
             if getattr(model_field, "auto_now", False):
-                values[name] = timezone.now()
+                values[name] = next_version_stamp()
             elif not model_field.has_default() and not model_field.null and not model_field.blank:
                 problems.append(((name,), "missing required field"))
         instance = model(**values)
@@ -478,22 +478,30 @@ def import_fixture_files(paths, *, remove_missing=False, dry_run=False, progress
     if file_problems:
         raise ImportFailed(file_problems)
     importer = Importer(progress_factory)
-    with transaction.atomic(), changes_batched():
-        importer.run_pass(paths, FIRST_PASS, first_pass=True)
-        if not importer.truncated:
-            importer.run_pass(paths, SECOND_PASS, first_pass=False)
-        if importer.problems:
-            raise ImportFailed(importer.problems, importer.truncated)
-        if remove_missing:
-            try:
-                with transaction.atomic():
-                    importer.remove_missing()
-            except models.ProtectedError as error:
-                raise ImportFailed(
-                    [Problem("(database)", f"cannot remove a source still in use: {error}")]
-                ) from None
-        touched = Country.objects.filter(pk__in=importer.touched_countries)
-        record_revisions(touched.iterator(chunk_size=100), "Imported from fixtures.")
-        if dry_run:
-            transaction.set_rollback(True)
+    try:
+        # The version moves after the transaction, and only if it committed.
+        with changes_batched(), transaction.atomic():
+            importer.run_pass(paths, FIRST_PASS, first_pass=True)
+            if not importer.truncated:
+                importer.run_pass(paths, SECOND_PASS, first_pass=False)
+            if importer.problems:
+                raise ImportFailed(importer.problems, importer.truncated)
+            if remove_missing:
+                try:
+                    with transaction.atomic():
+                        importer.remove_missing()
+                except models.ProtectedError as error:
+                    raise ImportFailed(
+                        [Problem("(database)", f"cannot remove a source still in use: {error}")]
+                    ) from None
+            touched = Country.objects.filter(pk__in=importer.touched_countries)
+            record_revisions(touched.iterator(chunk_size=100), "Imported from fixtures.")
+            if dry_run:
+                raise _DryRunDone
+    except _DryRunDone:
+        pass  # everything above was rolled back; the report says what it would have done
     return importer.report
+
+
+class _DryRunDone(Exception):
+    """Leaves the import's transaction so that it rolls back, like any failure would."""

@@ -9,8 +9,9 @@ import datetime
 import functools
 
 import reversion
+from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import (
     Count,
@@ -26,10 +27,10 @@ from django.db.models.functions import Length, Round
 from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.data import COUNTRIES as ISO_3166_COUNTRIES
 from django_countries.fields import CountryField
-from markdownx.models import MarkdownxField
 
 from .choices import (
     PERCENTAGE_KINDS,
@@ -41,7 +42,7 @@ from .choices import (
     SiteStatus,
     Topic,
 )
-from .fields import ClauseListField
+from .fields import ClauseListField, MarkdownField, ReadableJSONEncoder, VersionStampField
 from .markdown import render_markdown
 from .sections import SECTIONS
 from .validators import validate_url_or_domain
@@ -62,7 +63,7 @@ def one_of(field, choices):
 
 
 def markdown_field(verbose_name, *, blank=True, **kwargs):
-    return MarkdownxField(verbose_name, blank=blank, max_length=MARKDOWN_MAX_LENGTH, **kwargs)
+    return MarkdownField(verbose_name, blank=blank, max_length=MARKDOWN_MAX_LENGTH, **kwargs)
 
 
 def markdown_length_constraint(model_name, field):
@@ -125,7 +126,17 @@ class NotesMixin:
 # Sources ---------------------------------------------------------------------------------------
 
 
-class SourceManager(models.Manager):
+class SourceQuerySet(models.QuerySet):
+    def cited_by_published(self):
+        """Sources that a published entry cites: those of drafts are not public yet."""
+        return self.filter(
+            Q(articles__country__is_published=True)
+            | Q(blocked_sites__country__is_published=True)
+            | Q(metrics__country__is_published=True)
+        ).distinct()
+
+
+class SourceManager(models.Manager.from_queryset(SourceQuerySet)):
     def get_by_natural_key(self, name):
         return self.get(name=name)
 
@@ -224,11 +235,15 @@ class CountryManager(models.Manager.from_queryset(CountryQuerySet)):
         return self.get(iso_code=iso_code)
 
 
-# One admin save of an entry is one revision: the country with all its rows. Publication and
-# review are workflow state, not content: reverting the text must not unpublish or un-review.
+# Publication and review are workflow state, not content: reverting the text must not
+# unpublish or un-review an entry, so revisions leave them out (see history.workflow_kept).
+WORKFLOW_FIELDS = ("is_published", "last_reviewed", "reviewed_by")
+
+
+# One admin save of an entry is one revision: the country with all its rows.
 @reversion.register(
     follow=["articles", "blocked_sites", "metrics", "isps"],
-    exclude=["is_published", "last_reviewed", "reviewed_by"],
+    exclude=WORKFLOW_FIELDS,
 )
 class Country(ChoiceLabelsMixin, models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -236,7 +251,7 @@ class Country(ChoiceLabelsMixin, models.Model):
         _("slug"),
         max_length=100,
         unique=True,
-        help_text=_("The page's address: /countries/<slug>/."),
+        help_text=_("The last part of the page's address: kazakhstan in /countries/kazakhstan/."),
     )
     iso_code = CountryField(_("ISO 3166-1 code"), unique=True)
     region = models.CharField(
@@ -296,9 +311,9 @@ class Country(ChoiceLabelsMixin, models.Model):
         default=False,
         help_text=_("Drafts are seen only by editors, on the preview."),
     )
-    # Also the entry's version: every save changes it, so a form that was opened before another
+    # Also the entry's version: every save moves it on, so a form that was opened before another
     # editor's save can tell (see admin.CountryForm).
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_at = VersionStampField(_("updated"))
 
     objects = CountryManager()
 
@@ -384,10 +399,9 @@ class Country(ChoiceLabelsMixin, models.Model):
 
         return metric_charts(self)
 
-    def public_changes(self):
-        from .history import public_changes
-
-        return public_changes(self)
+    def public_changes(self, limit=20):
+        """When the entry changed and what changed, for readers; never who changed it."""
+        return self.revision_states.public()[:limit]
 
 
 # The rows an entry owns --------------------------------------------------------------------------
@@ -545,6 +559,13 @@ class BlockedSite(NotesMixin, ChoiceLabelsMixin, models.Model):
                 name="blocked_site_since_year_range",
             ),
             models.CheckConstraint(condition=~Q(name=""), name="blocked_site_name_not_empty"),
+            # "." and ".." cannot be addressed: browsers resolve them out of /blocked-sites/…/.
+            models.CheckConstraint(
+                condition=~Q(name__in=[".", ".."]),
+                name="blocked_site_name_not_dots",
+                violation_error_code="dots",
+                violation_error_message=_("A site's name cannot be “.” or “..”."),
+            ),
             markdown_length_constraint("blocked_site", "notes"),
         ]
 
@@ -700,3 +721,91 @@ class Isp(models.Model):
         return (*self.country.natural_key(), self.name)
 
     natural_key.dependencies = ["countries.country"]
+
+
+# What readers see of an entry's history ----------------------------------------------------------
+
+
+class EntryRevisionQuerySet(models.QuerySet):
+    def public(self):
+        """States readers saw that changed something for them, newest first."""
+        return self.filter(published=True).exclude(changes=[]).order_by("-date", "-pk")
+
+
+class EntryRevision(models.Model):
+    """One revision (django-reversion) of an entry as readers knew it.
+
+    Recorded when the revision is saved (countries.history.record_entry_states): whether the
+    entry was published then, and what changed since its previous published state, in terms
+    of fields and row names that were public before or after. Kept apart from the revision's
+    comment, which names whoever saved and whatever rows a draft held.
+    """
+
+    revision = models.ForeignKey(
+        "reversion.Revision", on_delete=models.CASCADE, related_name="entry_states"
+    )
+    # No database constraint: the history outlives a deleted entry, which may be recovered.
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="revision_states",
+    )
+    date = models.DateTimeField()
+    published = models.BooleanField()
+    changes = models.JSONField(default=list, blank=True, encoder=ReadableJSONEncoder)
+
+    objects = EntryRevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("entry revision")
+        verbose_name_plural = _("entry revisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "country"], name="entry_revision_one_per_entry"
+            )
+        ]
+
+    def __str__(self):
+        return self.description()
+
+    def description(self):
+        """The change in a sentence or a few, for the public list and the feeds."""
+        sentences = []
+        for change in self.changes:
+            kind = change.get("kind")
+            if kind == "first_published":
+                sentences.append(gettext("First published."))
+            elif kind == "updated":
+                sentences.append(gettext("Updated."))
+            elif kind == "fields":
+                labels = [_field_label(name) for name in change["fields"]]
+                sentences.append(gettext("Changed: %(fields)s.") % {"fields": ", ".join(labels)})
+            elif kind == "rows":
+                sentences.append(_rows_sentence(change))
+        return " ".join(sentences)
+
+
+def _field_label(name):
+    try:
+        return str(Country._meta.get_field(name).verbose_name).capitalize()
+    except FieldDoesNotExist:
+        return name
+
+
+ROW_OUTCOMES = {
+    "added": _("%(rows)s added: %(names)s."),
+    "removed": _("%(rows)s removed: %(names)s."),
+    "changed": _("%(rows)s changed: %(names)s."),
+}
+
+
+def _rows_sentence(change):
+    try:
+        model = apps.get_model("countries", change["model"])
+        rows = str(model._meta.verbose_name_plural).capitalize()
+    except LookupError:
+        rows = change["model"]
+    names = ", ".join(f"“{name}”" for name in change["names"])
+    return str(ROW_OUTCOMES[change["outcome"]]) % {"rows": rows, "names": names}

@@ -9,6 +9,7 @@ or else at the end of the section their topic belongs to.
 import re
 from dataclasses import dataclass, field
 
+from django.template.loader import render_to_string
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -21,14 +22,19 @@ class SectionSpec:
     field: str
     title: str
     include: str = ""
+    # The entry's rows the include lists; with none, the include always has something to say
+    # (a status), and without prose or rows the section is left out.
+    rows: str = ""
 
 
 SECTIONS = (
     SectionSpec("summary", _("Summary")),
     SectionSpec("censorship", _("Censorship and restrictions on speech")),
-    SectionSpec("website_blocking", _("Website blocking"), "includes/blocked_sites.html"),
+    SectionSpec(
+        "website_blocking", _("Website blocking"), "includes/blocked_sites.html", "blocked_sites"
+    ),
     SectionSpec("privacy", _("Privacy")),
-    SectionSpec("internet_access", _("Internet access"), "includes/metrics.html"),
+    SectionSpec("internet_access", _("Internet access"), "includes/metrics.html", "metrics"),
     SectionSpec("isp_safe_harbors", _("ISP safe harbors"), "includes/isps.html"),
     SectionSpec("net_neutrality", _("Net neutrality"), "includes/net_neutrality.html"),
 )
@@ -45,6 +51,7 @@ TOPIC_SECTIONS = {
 class Block:
     html: str = ""
     article: object = None
+    missing_article: str = ""  # shown to editors only: a placeholder naming no quoted article
 
 
 @dataclass
@@ -53,27 +60,47 @@ class Section:
     title: str
     include: str
     blocks: list = field(default_factory=list)
+    has_rows: bool = True
 
     @property
     def anchor(self):
         return self.key.replace("_", "-")
 
+    @property
+    def is_empty(self):
+        """Nothing to show: no prose, no quoted article, no rows for the include to list."""
+        return not self.blocks and (not self.include or not self.has_rows)
+
+
+def prose_blocks(text, document_id, articles, placed, *, show_missing=False):
+    """The blocks of one Markdown text, quoted articles where it places them.
+
+    `articles` maps article numbers to articles; `placed` collects the numbers placed, so each
+    article is quoted once. With `show_missing`, a placeholder naming no article (or one
+    already placed) becomes a note for the editor; readers never see placeholders.
+    """
+    blocks = []
+    for name, value in render_markdown_with_directives(text, document_id):
+        if name == "html":
+            blocks.append(Block(html=value))
+        elif name == "article" and value in articles and value not in placed:
+            placed.add(value)
+            blocks.append(Block(article=articles[value]))
+        elif show_missing:
+            blocks.append(Block(missing_article=value))
+    return blocks
+
 
 def build_sections(country):
-    """The page's sections for `country`, whose articles should be prefetched."""
+    """The page's sections for `country`, whose rows should be prefetched."""
     articles = {article.number: article for article in country.articles.all()}
     placed = set()
     sections = []
     for spec in SECTIONS:
         section = Section(spec.field, spec.title, spec.include)
-        for name, value in render_markdown_with_directives(
-            getattr(country, spec.field), spec.field
-        ):
-            if name == "html":
-                section.blocks.append(Block(html=value))
-            elif name == "article" and value in articles and value not in placed:
-                placed.add(value)
-                section.blocks.append(Block(article=articles[value]))
+        section.blocks = prose_blocks(getattr(country, spec.field), spec.field, articles, placed)
+        if spec.rows:
+            section.has_rows = bool(getattr(country, spec.rows).all())
         sections.append(section)
 
     by_key = {section.key: section for section in sections}
@@ -81,6 +108,11 @@ def build_sections(country):
         if number not in placed:
             by_key[TOPIC_SECTIONS[article.topic]].blocks.append(Block(article=article))
     return sections
+
+
+def render_blocks(blocks):
+    """Blocks as HTML, exactly as the public page shows them."""
+    return render_to_string("includes/section_blocks.html", {"blocks": blocks})
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")

@@ -23,6 +23,7 @@ class PageSitemap(Sitemap):
     def items(self):
         pages = [
             "countries:list",
+            "countries:index",
             "countries:blocked_sites",
             "countries:constitutions",
             "countries:data",

@@ -6,11 +6,13 @@ app_name = "countries"
 
 urlpatterns = [
     path("", views.CountryListView.as_view(), name="list"),
+    path("countries/", views.CountryIndexView.as_view(), name="index"),
     path("countries/<slug:slug>/", views.CountryDetailView.as_view(), name="detail"),
     path("countries/<slug:slug>/preview/", views.CountryPreviewView.as_view(), name="preview"),
     path("topics/<slug:topic>/", views.TopicView.as_view(), name="topic"),
     path("blocked-sites/", views.BlockedSiteListView.as_view(), name="blocked_sites"),
-    path("blocked-sites/<str:name>/", views.BlockedSiteDetailView.as_view(), name="blocked_site"),
+    # A site's name may hold slashes ("AC/DC fan forum").
+    path("blocked-sites/<path:name>/", views.BlockedSiteDetailView.as_view(), name="blocked_site"),
     path("constitutions/", views.ConstitutionsView.as_view(), name="constitutions"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("embed/map/", map_views.embed_map, name="embed_map"),

@@ -70,9 +70,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# Editors are signed out after a working day without activity.
+# Editors are signed out after a working day without activity. The expiry slides at most every
+# five minutes rather than with a write on every request (netfree/sessions.py).
 SESSION_COOKIE_AGE = 8 * 3600
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 300
 
 # The admin's address. Moving it off /admin/ keeps the login page away from scripts that try
 # every site's /admin/; it is not a secret to rely on (the lockout below is the protection).
@@ -141,6 +142,7 @@ MIDDLEWARE = [
     # cache reads and nothing else.
     "countries.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "netfree.sessions.SessionRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -173,6 +175,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several editors at once on the embedded database. WAL lets readers go on while someone
+    # saves; IMMEDIATE takes the write lock when a transaction starts, so that two of them
+    # wait in turn (up to `timeout` seconds) instead of one failing with "database is locked"
+    # when both try to upgrade a read lock.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True
@@ -223,6 +235,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Files browsers ask for at the site's root (favicon.ico), served by WhiteNoise.
+WHITENOISE_ROOT = BASE_DIR / "netfree" / "root"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # The public downloads, built once per content version (countries/downloads.py).

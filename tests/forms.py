@@ -9,6 +9,7 @@ class _FormReader(HTMLParser):
         self.form_id = form_id
         self.inside = False
         self.fields = {}
+        self.textareas = set()
         self._textarea = None
         self._select = None
         self._select_value = None
@@ -29,6 +30,7 @@ class _FormReader(HTMLParser):
                 self.fields[name] = attrs.get("value", "")
         elif tag == "textarea" and name:
             self._textarea = name
+            self.textareas.add(name)
             self.fields[name] = ""
         elif tag == "select" and name:
             self._select = name
@@ -55,9 +57,16 @@ class _FormReader(HTMLParser):
 
 
 def read_form(html, form_id):
-    """The name → value pairs a browser would submit for the form with this id."""
+    """The name → value pairs a browser would submit for the form with this id.
+
+    As a browser does: a textarea's content loses the one newline that starts it, and its
+    line breaks are sent as CRLF (the HTML standard's "textarea wrapping transformation").
+    """
     reader = _FormReader(form_id)
     reader.feed(html)
-    fields = reader.fields
-    # A textarea's content starts after one leading newline, which browsers drop.
-    return {k: (v[1:] if v.startswith("\n") else v) for k, v in fields.items()}
+    fields = dict(reader.fields)
+    for name in reader.textareas:
+        value = fields[name]
+        value = value[1:] if value.startswith("\n") else value
+        fields[name] = value.replace("\r\n", "\n").replace("\n", "\r\n")
+    return fields

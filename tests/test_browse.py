@@ -6,6 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from countries.history import record_revisions
+
 from .conftest import make_article, make_country, make_isp, make_metric, make_site
 from .test_views import parsed_elements, visible_text
 
@@ -25,6 +27,7 @@ def world(kazakhstan):
     make_site(kyrgyzstan, name="LiveJournal", action="throttled", category="HOST", status="ongoing")
     make_site(kyrgyzstan, name="Ferghana News", category="NEWS")
     make_article(kyrgyzstan, number="31", topic="speech", clauses=["Speech is free in KG."])
+    record_revisions([kyrgyzstan], "Added.")
     draft = make_country(name="Draftistan", iso_code="UZ", is_published=False,
                          summary="A secret draft about LiveJournal.")  # fmt: skip
     make_site(draft, name="LiveJournal", action="blocked")
@@ -150,7 +153,7 @@ def test_feeds_are_valid_and_list_published_entries(client, world):
     assert {item.find("title").text for item in rss.iter("item")} == {"Kazakhstan", "Kyrgyzstan"}
     country_feed = client.get(reverse("countries:feed_country", kwargs={"slug": "kazakhstan"}))
     entries = list(ET.fromstring(country_feed.content).iter(f"{ATOM}entry"))
-    assert [e.find(f"{ATOM}title").text for e in entries] == ["Loaded from fixtures."]
+    assert [e.find(f"{ATOM}title").text for e in entries] == ["First published."]
     assert (
         client.get(reverse("countries:feed_country", kwargs={"slug": "draftistan"})).status_code
         == 404
@@ -185,7 +188,7 @@ def test_country_page_has_chart_sources_changes_citation_and_meta(client, world)
         "Sources Constitution of the Republic of Kazakhstan (no link given) ITU (no link given)"
         in text
     )
-    assert "Changes" in text and "Loaded from fixtures." in text
+    assert "Changes" in text and "First published." in text
     assert "How to cite this page netfree, “Kazakhstan”, updated" in text
     assert '<link rel="canonical" href="http://testserver/countries/kazakhstan/">' in html
     assert '<meta property="og:title" content="Kazakhstan — netfree">' in html

@@ -9,7 +9,9 @@ import sys
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 
 from .conftest import EDITOR_PASSWORD
 
@@ -98,7 +100,33 @@ def test_session_and_csrf_cookies_are_http_only_and_same_site(client, editor):
     session = response.cookies[settings.SESSION_COOKIE_NAME]
     assert session["httponly"] and session["samesite"] == "Lax"
     assert session["max-age"] == 8 * 3600
-    assert settings.CSRF_COOKIE_HTTPONLY and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.CSRF_COOKIE_HTTPONLY
+
+
+def test_a_session_slides_without_a_write_on_every_request(client, editor):
+    """Signed out after 8 hours without activity; active editors stay signed in, and their
+    requests (a dozen previews a page) do not each rewrite the session."""
+    from django.contrib.sessions.models import Session
+
+    client.force_login(editor)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    def expiry():
+        return Session.objects.get(session_key=key).expire_date
+
+    client.get("/admin/")  # first request: stamps the session
+    stamped = expiry()
+    with CaptureQueriesContext(connection) as queries:
+        client.post("/markdownx/markdownify/", {"content": "*x*"})
+    assert not [q for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert expiry() == stamped
+    # Five minutes later, the next request moves the expiry on.
+    session = client.session
+    session["_netfree_refreshed"] -= settings.SESSION_REFRESH_SECONDS
+    session.save()
+    before = expiry()
+    client.post("/markdownx/markdownify/", {"content": "*x*"})
+    assert expiry() > before
 
 
 # Login protection -----------------------------------------------------------------------------

@@ -1,21 +1,55 @@
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.db import models
+from django.urls import reverse
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
-from ..models import Source
+from ..fields import PlainDecimalInput
+from ..models import Country, Source
+
+
+class EntryMarkdownWidget(AdminMarkdownxWidget):
+    """markdownx's editor, previewing through a URL that names the entry being edited."""
+
+    def __init__(self, *args, preview_url, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.preview_url = preview_url
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-markdownx-urls-path"] = self.preview_url
+        return context
 
 
 class MarkdownAdminMixin:
-    """Every Markdown field gets the markdownx editor with live preview.
+    """Every Markdown field gets the markdownx editor with live preview; figures show as typed.
 
     Inlines with this mixin also read their rows with the country and source they name (rows'
     titles and labels need them), instead of one query per row.
     """
 
-    formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
-
     class Media:
         js = ["countries/admin-markdown.js"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, MarkdownxField):
+            kwargs["widget"] = EntryMarkdownWidget(preview_url=self.preview_url(request))
+        elif isinstance(db_field, models.DecimalField):
+            kwargs["widget"] = PlainDecimalInput  # figures as typed: 54, not 54.00
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def preview_url(self, request):
+        """The preview's address, naming the entry this page edits (if it has one yet)."""
+        url = reverse("markdownx_markdownify")
+        object_id = request.resolver_match.kwargs.get("object_id", "")
+        if not object_id.isdigit():
+            return url
+        if self.model is Country or getattr(self, "parent_model", None) is Country:
+            entry = object_id
+        else:  # a row on its own page
+            rows = self.model.objects.filter(pk=object_id)
+            entry = rows.values_list("country_id", flat=True).first()
+        return f"{url}?entry={entry}" if entry else url
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -12,12 +12,17 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import localize
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 from ..export import fixtures_zip
+from ..history import workflow_kept
 from ..models import (
+    WORKFLOW_FIELDS,
     BlockedSite,
     ConstitutionalArticle,
     Country,
@@ -53,10 +58,10 @@ class BlockedSiteInline(SourceLabelsMixin, MarkdownAdminMixin, admin.StackedInli
     autocomplete_fields = ["source"]
 
 
-class MetricInline(SourceLabelsMixin, MarkdownAdminMixin, admin.TabularInline):
+class MetricInline(SourceLabelsMixin, MarkdownAdminMixin, admin.StackedInline):
     model = Metric
     extra = 0
-    fields = ["kind", "value", "year", "source", "notes"]
+    fields = [("kind", "value", "year"), "source", "notes"]
     autocomplete_fields = ["source"]
 
 
@@ -91,7 +96,6 @@ class IspInline(admin.TabularInline):
 # The country --------------------------------------------------------------------------------------
 
 
-WORKFLOW_FIELDS = ("is_published", "last_reviewed", "reviewed_by_id")
 BUTTON_NOTES = {
     "_publish": _("Published"),
     "_unpublish": _("Unpublished"),
@@ -110,13 +114,14 @@ class CountryAdmin(MarkdownAdminMixin, CompareVersionAdmin):
     form = CountryForm
     change_form_template = "admin/countries/country/change_form.html"
     change_list_template = "admin/countries/country/change_list.html"
+    # Short headings, so that every column fits a 1280 px screen.
     list_display = [
         "name",
-        "iso_code",
+        "iso",
         "region",
         "is_published",
-        "net_neutrality_status",
-        "isp_safe_harbor_status",
+        "net_neutrality",
+        "safe_harbor",
         "blocked_site_count",
         "reviewed_recently",
         "figures_current",
@@ -156,6 +161,13 @@ class CountryAdmin(MarkdownAdminMixin, CompareVersionAdmin):
         ),
     ]
     inlines = [ArticleInline, BlockedSiteInline, MetricInline, IspInline]
+    # The history's comparison shows content: not the workflow state revisions leave out, nor
+    # the version stamp every save moves.
+    compare_exclude = [*WORKFLOW_FIELDS, "updated_at"]
+
+    class Media:
+        js = ["countries/admin-entry.js"]
+
     actions = ["publish", "unpublish", "mark_reviewed", "export_as_fixtures"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -172,6 +184,12 @@ class CountryAdmin(MarkdownAdminMixin, CompareVersionAdmin):
             kwargs["data"] = request.netfree_inline_data
         return kwargs
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.has_review_permission(request):
+            readonly.append("last_reviewed")  # a review is recorded only by who may review
+        return readonly
+
     def get_queryset(self, request):
         return (
             super()
@@ -184,17 +202,28 @@ class CountryAdmin(MarkdownAdminMixin, CompareVersionAdmin):
 
     # List columns
 
-    @admin.display(description=_("blocked sites"), ordering="_blocked_site_count")
+    @admin.display(description=_("ISO"), ordering="iso_code")
+    def iso(self, country):
+        return country.iso_code.code
+
+    @admin.display(description=_("net neutrality"), ordering="net_neutrality_status")
+    def net_neutrality(self, country):
+        return country.get_net_neutrality_status_display()
+
+    @admin.display(description=_("safe harbor"), ordering="isp_safe_harbor_status")
+    def safe_harbor(self, country):
+        return country.get_isp_safe_harbor_status_display()
+
+    @admin.display(description=_("sites"), ordering="_blocked_site_count")
     def blocked_site_count(self, country):
         return country._blocked_site_count
 
-    @admin.display(
-        description=_("reviewed in the last 12 months"), boolean=True, ordering="last_reviewed"
-    )
+    @admin.display(description=_("reviewed"), boolean=True, ordering="last_reviewed")
     def reviewed_recently(self, country):
+        """Reviewed within REVIEW_INTERVAL_DAYS (the list's review filter says the same)."""
         return country.last_reviewed is not None and country.last_reviewed >= review_cutoff()
 
-    @admin.display(description=_("figures from the last 5 years"), boolean=True)
+    @admin.display(description=_("figures current"), boolean=True)
     def figures_current(self, country):
         year = country._latest_metric_year
         return year is not None and year >= oldest_current_metric_year()
@@ -257,16 +286,11 @@ class CountryAdmin(MarkdownAdminMixin, CompareVersionAdmin):
         return zip_download(fixtures_zip(slugs), "netfree-fixtures-selected.zip")
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        # Reverting restores content; whether the entry is published or reviewed stays as it is
-        # now (those fields are not in the revisions, see models.Country).
-        request.netfree_workflow_state = (
-            Country.objects.filter(pk=object_id).values(*WORKFLOW_FIELDS).first()
-        )
-        return super().revision_view(request, object_id, version_id, extra_context)
+        # Reverting restores content; whether the entry is published or reviewed stays as it is.
+        with workflow_kept(object_id):
+            return super().revision_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
-        for name, value in (getattr(request, "netfree_workflow_state", None) or {}).items():
-            setattr(obj, name, value)
         if "_publish" in request.POST or "_unpublish" in request.POST:
             if not self.has_publish_permission(request):
                 raise PermissionDenied
@@ -283,6 +307,35 @@ class CountryAdmin(MarkdownAdminMixin, CompareVersionAdmin):
             if button in request.POST:
                 message.append({"changed": {"fields": [str(note)]}})
         return message
+
+    # What a save did, in the editor's terms
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        self.message_user(request, self.saved_state(request, obj))
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        if request.resolver_match.url_name == "countries_country_revision":
+            version = get_object_or_404(Version, pk=request.resolver_match.kwargs["version_id"])
+            self.message_user(
+                request,
+                _("Reverted to the version saved on %(date)s.")
+                % {"date": localize(localtime(version.revision.date_created))},
+            )
+        self.message_user(request, self.saved_state(request, obj))
+        return response
+
+    @staticmethod
+    def saved_state(request, obj):
+        if "_publish" in request.POST:
+            return _("Published: readers see this version now.")
+        if "_unpublish" in request.POST:
+            return _("Unpublished: the entry is a draft again, and readers no longer see it.")
+        if obj.is_published:
+            return _("Readers see this version now.")
+        return _("Saved as a draft: readers do not see it until it is published.")
 
     # The form page
 

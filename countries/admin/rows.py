@@ -1,11 +1,13 @@
 """The rows of entries on their own pages, for work across countries (all sites in a category…)."""
 
+import reversion
 from django.contrib import admin
 from django.db import models
-from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from reversion_compare.admin import CompareVersionAdmin
 
 from ..cache import content_changed
+from ..fields import next_version_stamp
 from ..models import BlockedSite, ConstitutionalArticle, Country, Isp, Metric, Source
 from .common import MarkdownAdminMixin, SourceLabelsMixin
 
@@ -23,10 +25,13 @@ class CountryRowAdmin(SourceLabelsMixin, MarkdownAdminMixin, CompareVersionAdmin
     list_filter = ["country__region"]
 
     # A row edited here changes its entry: the entry's version moves on, so an editor with the
-    # entry open elsewhere is told before overwriting it (see workflow.CountryForm).
+    # entry open elsewhere is told before overwriting it (see workflow.CountryForm), and the
+    # entry's history holds the new state, as if the row had been edited on the entry's page.
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         touch_country(obj.country_id)
+        if reversion.is_active():
+            reversion.add_to_revision(Country.objects.get(pk=obj.country_id))
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
@@ -40,7 +45,7 @@ class CountryRowAdmin(SourceLabelsMixin, MarkdownAdminMixin, CompareVersionAdmin
 
 
 def touch_country(country_id):
-    Country.objects.filter(pk=country_id).update(updated_at=timezone.now())
+    Country.objects.filter(pk=country_id).update(updated_at=next_version_stamp())
     content_changed()  # update() sends no signal
 
 
@@ -60,9 +65,13 @@ class BlockedSiteAdmin(CountryRowAdmin):
 
 @admin.register(Metric)
 class MetricAdmin(CountryRowAdmin):
-    list_display = ["country", "kind", "value", "year", "source"]
+    list_display = ["country", "kind", "figure", "year", "source"]
     list_filter = ["kind", "year", *CountryRowAdmin.list_filter]
     search_fields = ["country__name", "source__name"]
+
+    @admin.display(description=_("value"), ordering="value")
+    def figure(self, metric):
+        return metric.formatted_value()
 
 
 @admin.register(Isp)

@@ -1,5 +1,7 @@
 """The editors' workflow around the country form: no lost updates, review filters, previews."""
 
+import json
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -7,7 +9,9 @@ from django.utils.formats import localize
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from ..history import merge_since, version_token
+from ..choices import REGION_OF_COUNTRY
+from ..fields import version_token
+from ..history import merge_since
 from ..models import Country
 
 # No lost updates ------------------------------------------------------------------------------
@@ -30,6 +34,10 @@ class CountryForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflict = None
+        if "region" in self.fields:  # suggested from the ISO code (countries/admin-entry.js)
+            self.fields["region"].widget.attrs["data-region-of-country"] = json.dumps(
+                REGION_OF_COUNTRY, separators=(",", ":")
+            )
         if self.instance.pk:
             self.fields["loaded_version"].initial = version_token(self.instance.updated_at)
 

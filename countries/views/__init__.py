@@ -2,7 +2,13 @@
 
 from .browse import BlockedSiteDetailView, BlockedSiteListView, ConstitutionsView, TopicView
 from .data import DataView, data_csv, data_fixtures_zip, data_json
-from .entries import CountryDetailView, CountryListView, CountryPreviewView, serve_media
+from .entries import (
+    CountryDetailView,
+    CountryIndexView,
+    CountryListView,
+    CountryPreviewView,
+    serve_media,
+)
 from .search import SearchView
 
 __all__ = [
@@ -12,6 +18,7 @@ __all__ = [
     "ConstitutionsView",
     "TopicView",
     "CountryDetailView",
+    "CountryIndexView",
     "CountryListView",
     "CountryPreviewView",
     "DataView",

@@ -33,12 +33,15 @@ class CountryListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         query = comparison_query(self.request.GET)
-        indicator = get_indicator(self.request.GET.get("indicator")).key
+        indicator = get_indicator(query.get("indicator")).key
+        table_query = {key: value for key, value in query.items() if key != "indicator"}
         world_map = cached_fragment(
             self.request,
             "home-map",
-            indicator,
-            render=lambda: render_to_string("includes/world_map.html", map_context(indicator)),
+            urlencode(query),
+            render=lambda: render_to_string(
+                "includes/world_map.html", {**map_context(indicator), "keep": table_query}
+            ),
         )
         comparison = cached_fragment(
             self.request,
@@ -67,6 +70,20 @@ class CountryListView(TemplateView):
             "filtered": bool(filters),
         }
         return render_to_string("includes/comparison.html", context)
+
+
+class CountryIndexView(TemplateView):
+    """Every published entry by name, grouped by UN M49 sub-region: "All countries"."""
+
+    template_name = "countries/country_index.html"
+
+    def get_context_data(self, **kwargs):
+        by_region = {}
+        for country in Country.objects.published().only("name", "slug", "region"):
+            by_region.setdefault(country.get_region_display(), []).append(country)
+        regions = sorted(by_region.items(), key=lambda item: str(item[0]))
+        count = sum(len(countries) for _region, countries in regions)
+        return super().get_context_data(regions=regions, count=count, **kwargs)
 
 
 def render_entry(country, request, **context):
