@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,8 +15,7 @@ class CountriesConfig(AppConfig):
         from . import lookups
         from .cache import content_changed
         from .export import CONTENT_MODELS
-        from .history import keep_workflow_state, record_entry_states
-        from .models import Country
+        from .history import record_entry_states
 
         # Any saved or deleted content (admin, revert, import, loaddata) refreshes cached pages.
         for model in CONTENT_MODELS:
@@ -25,5 +24,4 @@ class CountriesConfig(AppConfig):
                 content_changed, sender=model, dispatch_uid=f"uncache-{model.__name__}"
             )
         post_revision_commit.connect(record_entry_states, dispatch_uid="netfree-entry-states")
-        pre_save.connect(keep_workflow_state, sender=Country, dispatch_uid="netfree-keep-workflow")
         lookups.register()

@@ -31,6 +31,8 @@ from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from .markdown import budget_exhausted
+
 VERSION_KEY = "netfree:content-version"
 PAGE_TIMEOUT = 24 * 3600
 UNCACHED_PREFIXES = (f"/{settings.ADMIN_URL}", "/markdownx/", "/media/", "/static/", "/data/")
@@ -129,7 +131,8 @@ def cached_fragment(request, name, *key_parts, render):
     html = rendered_get(key)
     if html is None:
         html = str(render())
-        rendered_set(key, html)
+        if not budget_exhausted():  # else some text is shown plain: render it again next time
+            rendered_set(key, html)
     return mark_safe(html)  # noqa: S308 -- our own templates' output, escaped when rendered
 
 
@@ -201,6 +204,7 @@ class PublicPageCacheMiddleware:
             and not response.cookies
             and "Set-Cookie" not in response
             and "private" not in response.get("Cache-Control", "")
+            and not getattr(response, "markdown_incomplete", False)
         )
 
     @staticmethod

@@ -9,16 +9,21 @@ from django.contrib.auth.mixins import UserPassesTestMixin
 from django.http import HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from .markdown import render_markdown
+from .markdown import budget_exhausted, render_markdown
 from .models import MARKDOWN_MAX_LENGTH, ConstitutionalArticle
 from .sections import prose_blocks, render_blocks
 from .uploads import MAX_UPLOAD_BYTES, ImageUploadForm
 
+TOO_COMPLEX = gettext_lazy(
+    "This text has too much markup to format, so it is shown as plain text, as readers would "
+    "see it too. Simplify it: fewer brackets, asterisks, headings or table cells."
+)
 EDIT_PERMISSIONS = (
     "countries.add_country",
     "countries.change_country",
@@ -57,7 +62,10 @@ class MarkdownPreviewView(EditorRequiredMixin, View):
             )
         articles = {article.number: article for article in self.entry_articles()}
         blocks = prose_blocks(content, "preview", articles, set(), show_missing=True)
-        return HttpResponse(render_blocks(blocks))
+        html = render_blocks(blocks)
+        if budget_exhausted():
+            html = format_html('<p class="quote-missing" role="note">{}</p>{}', TOO_COMPLEX, html)
+        return HttpResponse(html)
 
     def entry_articles(self):
         entry = self.request.GET.get("entry", "")

@@ -175,10 +175,12 @@ _kept_workflow = threading.local()
 
 @contextmanager
 def workflow_kept(country_pk):
-    """Within the block, saving the entry keeps its publication and review state as it is now.
+    """Within the block, the entry's publication and review state as it was when it began.
 
     A revision leaves that state out (models.WORKFLOW_FIELDS), and django-reversion restores
-    the fields it lacks with their defaults: a published entry would come back as a draft.
+    the fields it lacks with their defaults: reverting would turn a published entry into a
+    draft. The admin's revert view reverts inside this block and puts the state back on the
+    entry it shows and saves (`keep_workflow_state`).
     """
     fields = [Country._meta.get_field(name).attname for name in WORKFLOW_FIELDS]
     state = Country.objects.filter(pk=country_pk).values(*fields).first()
@@ -190,10 +192,11 @@ def workflow_kept(country_pk):
         _kept_workflow.entries = kept
 
 
-def keep_workflow_state(sender, instance, **kwargs):
-    """`pre_save` of Country: see workflow_kept."""
-    for attname, value in getattr(_kept_workflow, "entries", {}).get(instance.pk, {}).items():
-        setattr(instance, attname, value)
+def keep_workflow_state(country):
+    """Give `country` the workflow state kept by an enclosing `workflow_kept`, if any."""
+    for attname, value in getattr(_kept_workflow, "entries", {}).get(country.pk, {}).items():
+        setattr(country, attname, value)
+    return country
 
 
 def record_revisions(countries, comment, user=None):

@@ -12,18 +12,20 @@ needs invalidating, and the same text is parsed once per cache lifetime.
 import hashlib
 import html
 import re
+import string
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import nh3
 from django.core.cache import caches
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
-from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 # Bump when the parser or the allow-list changes, so cached HTML is rendered anew.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 # Editors' headings sit under the page's own <h1> (country) and <h2> (section).
 HEADING_OFFSET = 2
@@ -76,6 +78,31 @@ def _heading_slug(title):
     return HEADING_ID_PREFIX + (slugify(title) or "section")
 
 
+def _heading_anchors(state):
+    """An id for each heading, unique within the text, in time linear in the text.
+
+    (mdit-py-plugins' anchors plugin makes duplicates unique by trying "-1", "-2", … from the
+    start for each one: 10,000 headings "#" took six seconds.) Each title remembers the next
+    number to try, so every candidate is tried at most once per text.
+    """
+    next_number, taken = {}, set()
+    for index, token in enumerate(state.tokens):
+        if token.type != "heading_open":
+            continue
+        children = state.tokens[index + 1].children or ()
+        base = _heading_slug(
+            "".join(c.content for c in children if c.type in ("text", "code_inline"))
+        )
+        number = next_number.get(base, 0)
+        slug = base if number == 0 else f"{base}-{number}"
+        while slug in taken:  # a title such as "a-1" took the number already
+            number += 1
+            slug = f"{base}-{number}"
+        next_number[base] = number + 1
+        taken.add(slug)
+        token.attrSet("id", slug)
+
+
 def _build_parser():
     parser = (
         MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -83,7 +110,8 @@ def _build_parser():
         .use(footnote_plugin)
     )
     parser.core.ruler.after("block", "shift_headings", _shift_headings)
-    return parser.use(anchors_plugin, min_level=3, max_level=6, slug_func=_heading_slug)
+    parser.core.ruler.push("heading_anchors", _heading_anchors)
+    return parser
 
 
 _parser = _build_parser()
@@ -102,15 +130,106 @@ def sanitise_html(fragment: str) -> str:
     return _cleaner.clean(fragment)
 
 
+# How much work a request may spend ----------------------------------------------------------------
+#
+# Parsing is linear in the text, but not all characters cost the same: 20,000 characters of
+# prose parse in 0.06 s, 20,000 "![" in 2.6 s. `markup_cost` counts a text's characters, plus
+# 30 for each character that can open markup (MARKUP_CHARACTERS) and 2 for other punctuation,
+# and bounds the parser's work (tests/test_markdown_work.py measures function calls against it:
+# at most 8 per unit, for every pathological input tried). Each request may parse at most
+# RENDER_BUDGET units of Markdown not yet in the cache; text beyond it is shown as plain
+# paragraphs, the response is not cached, and the next request, finding the first texts in the
+# cache, goes further. So no editor's text, however crafted, makes a page cost more than about
+# a second to render.
+
+MARKUP_CHARACTERS = frozenset("[]!#|*_`<>&\\~^\n")
+MARKUP_WEIGHT = 30
+PUNCTUATION = frozenset(string.punctuation) - MARKUP_CHARACTERS
+PUNCTUATION_WEIGHT = 2
+RENDER_BUDGET = 400_000
+
+
+def markup_cost(text):
+    return (
+        len(text)
+        + MARKUP_WEIGHT * sum(map(text.count, MARKUP_CHARACTERS))
+        + PUNCTUATION_WEIGHT * sum(map(text.count, PUNCTUATION))
+    )
+
+
+class RenderBudget:
+    def __init__(self, units=RENDER_BUDGET):
+        self.remaining = units
+        self.exhausted = False  # some text was shown plain: not to be cached as the page
+
+    def spend(self, text):
+        cost = markup_cost(text)
+        if cost > self.remaining:
+            self.exhausted = True
+            return False
+        self.remaining -= cost
+        return True
+
+
+_budget = ContextVar("markdown_render_budget", default=None)
+
+
+@contextmanager
+def render_budget(units=RENDER_BUDGET):
+    """Within the block, rendering shares one budget (a request, a preview)."""
+    budget = RenderBudget(units)
+    token = _budget.set(budget)
+    try:
+        yield budget
+    finally:
+        _budget.reset(token)
+
+
+def budget_exhausted():
+    budget = _budget.get()
+    return budget is not None and budget.exhausted
+
+
+class RenderBudgetMiddleware:
+    """One render budget per request; a response that ran out of it is marked, so that the
+    page cache does not keep it (countries.cache)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with render_budget() as budget:
+            response = self.get_response(request)
+        if budget.exhausted:
+            response.markdown_incomplete = True
+        return response
+
+
+def _affordable(text):
+    budget = _budget.get() or RenderBudget()  # outside a request: this text on its own
+    return budget.spend(text)
+
+
+def plain_paragraphs(text):
+    """The text escaped, in paragraphs and lines as written: what a text beyond the budget
+    shows, in time linear in its length."""
+    paragraphs = (p for p in re.split(r"\n\s*\n", text.strip()) if p.strip())
+    return "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>\n" for p in paragraphs)
+
+
 def cache_key(kind, text, document_id):
     digest = hashlib.sha256(text.encode()).hexdigest()
     return f"markdown:{RENDERER_VERSION}:{kind}:{document_id}:{digest}"
 
 
-def _cached(kind, text, document_id, render):
+def _cached(kind, text, document_id, render, fallback):
+    """`render()`'s result from the cache, or rendered now if the budget allows, or else
+    `fallback()` (never cached: a later request with budget left renders it properly)."""
     key = cache_key(kind, text, document_id)
     rendered = caches["markdown"].get(key)
     if rendered is None:
+        if not _affordable(text):
+            return fallback()
         rendered = render()
         caches["markdown"].set(key, rendered, timeout=None)
     return rendered
@@ -128,9 +247,13 @@ def render_markdown(text: str, document_id: str = "") -> SafeString:
     if not text:
         return mark_safe("")  # noqa: S308 - empty string
     rendered = _cached(
-        "html", text, document_id, lambda: sanitise_html(_parser.render(text, _env(document_id)))
+        "html",
+        text,
+        document_id,
+        lambda: sanitise_html(_parser.render(text, _env(document_id))),
+        lambda: plain_paragraphs(text),
     )
-    return mark_safe(rendered)  # noqa: S308 - sanitised by nh3
+    return mark_safe(rendered)  # noqa: S308 - sanitised by nh3, or escaped
 
 
 DIRECTIVE = re.compile(r"^\[\[\s*([a-z]+)\s+([^\]\s]+)\s*\]\]$", re.IGNORECASE)
@@ -170,7 +293,7 @@ def render_markdown_with_directives(text: str, document_id: str = "") -> list:
         flush()
         return items
 
-    items = _cached("split", text, document_id, render)
+    items = _cached("split", text, document_id, render, lambda: [("html", plain_paragraphs(text))])
     return [(name, mark_safe(value) if name == "html" else value) for name, value in items]  # noqa: S308 - rendered above
 
 
@@ -192,5 +315,9 @@ def markdown_to_text(text: str) -> str:
     if not text:
         return ""
     return _cached(
-        "text", text, "", lambda: html.unescape(strip_tags(render_markdown(text))).strip()
+        "text",
+        text,
+        "",
+        lambda: html.unescape(strip_tags(render_markdown(text))).strip(),
+        lambda: text.strip(),
     )

@@ -141,6 +141,8 @@ MIDDLEWARE = [
     # Before sessions and authentication: a cached page for an anonymous reader costs two
     # cache reads and nothing else.
     "countries.cache.PublicPageCacheMiddleware",
+    # Inside the page cache: what a page renders from Markdown is bounded per request.
+    "countries.markdown.RenderBudgetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "netfree.sessions.SessionRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -160,7 +160,7 @@ def test_history_lists_revisions_and_compares_them(admin_client, kazakhstan):
     )
     assert compare.status_code == 200
     text = compare.content.decode()
-    assert "<h3>summary</h3>" in text
+    assert "<h3>Summary</h3>" in text  # named as the form names it
     assert "<del>Kazakhstan&#x27;s government engages" in text and "<ins>Edited summar" in text
 
 

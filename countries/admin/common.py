@@ -41,7 +41,7 @@ class MarkdownAdminMixin:
     def preview_url(self, request):
         """The preview's address, naming the entry this page edits (if it has one yet)."""
         url = reverse("markdownx_markdownify")
-        object_id = request.resolver_match.kwargs.get("object_id", "")
+        object_id = edited_object_id(request)
         if not object_id.isdigit():
             return url
         if self.model is Country or getattr(self, "parent_model", None) is Country:
@@ -99,3 +99,11 @@ class SourceLabelsMixin:
                 known_labels=request.netfree_source_labels,
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def edited_object_id(request):
+    """The primary key in the URL of a change, preview or revert page ("" elsewhere)."""
+    match = request.resolver_match
+    if match.url_name.endswith("_revision"):  # django-reversion's URL: (object_id, version_id)
+        return match.args[0]
+    return match.kwargs.get("object_id", "")

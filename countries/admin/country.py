@@ -20,7 +20,7 @@ from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 from ..export import fixtures_zip
-from ..history import workflow_kept
+from ..history import keep_workflow_state, workflow_kept
 from ..models import (
     WORKFLOW_FIELDS,
     BlockedSite,
@@ -120,12 +120,12 @@ class CountryAdmin(MarkdownAdminMixin, CompareVersionAdmin):
         "iso",
         "region",
         "is_published",
-        "net_neutrality",
+        "net_neutrality_protection",
         "safe_harbor",
         "blocked_site_count",
         "reviewed_recently",
         "figures_current",
-        "updated_at",
+        "updated",
     ]
     list_filter = [
         "is_published",
@@ -163,7 +163,7 @@ class CountryAdmin(MarkdownAdminMixin, CompareVersionAdmin):
     inlines = [ArticleInline, BlockedSiteInline, MetricInline, IspInline]
     # The history's comparison shows content: not the workflow state revisions leave out, nor
     # the version stamp every save moves.
-    compare_exclude = [*WORKFLOW_FIELDS, "updated_at"]
+    compare_exclude = [*WORKFLOW_FIELDS, "updated_at", "revision_states"]
 
     class Media:
         js = ["countries/admin-entry.js"]
@@ -207,7 +207,7 @@ class CountryAdmin(MarkdownAdminMixin, CompareVersionAdmin):
         return country.iso_code.code
 
     @admin.display(description=_("net neutrality"), ordering="net_neutrality_status")
-    def net_neutrality(self, country):
+    def net_neutrality_protection(self, country):
         return country.get_net_neutrality_status_display()
 
     @admin.display(description=_("safe harbor"), ordering="isp_safe_harbor_status")
@@ -222,6 +222,10 @@ class CountryAdmin(MarkdownAdminMixin, CompareVersionAdmin):
     def reviewed_recently(self, country):
         """Reviewed within REVIEW_INTERVAL_DAYS (the list's review filter says the same)."""
         return country.last_reviewed is not None and country.last_reviewed >= review_cutoff()
+
+    @admin.display(description=_("updated"), ordering="updated_at")
+    def updated(self, country):
+        return localize(localtime(country.updated_at).date())
 
     @admin.display(description=_("figures current"), boolean=True)
     def figures_current(self, country):
@@ -290,6 +294,10 @@ class CountryAdmin(MarkdownAdminMixin, CompareVersionAdmin):
         with workflow_kept(object_id):
             return super().revision_view(request, object_id, version_id, extra_context)
 
+    def get_object(self, request, object_id, from_field=None):
+        country = super().get_object(request, object_id, from_field)
+        return keep_workflow_state(country) if country is not None else None
+
     def save_model(self, request, obj, form, change):
         if "_publish" in request.POST or "_unpublish" in request.POST:
             if not self.has_publish_permission(request):
@@ -318,7 +326,7 @@ class CountryAdmin(MarkdownAdminMixin, CompareVersionAdmin):
     def response_change(self, request, obj):
         response = super().response_change(request, obj)
         if request.resolver_match.url_name == "countries_country_revision":
-            version = get_object_or_404(Version, pk=request.resolver_match.kwargs["version_id"])
+            version = get_object_or_404(Version, pk=request.resolver_match.args[1])
             self.message_user(
                 request,
                 _("Reverted to the version saved on %(date)s.")
