@@ -25,7 +25,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
 # Bump when the parser or the allow-list changes, so cached HTML is rendered anew.
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 
 # Editors' headings sit under the page's own <h1> (country) and <h2> (section).
 HEADING_OFFSET = 2
@@ -58,7 +58,7 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "noopener noreferrer nofollow"
 
 # Ids only of the forms the parser generates, so text cannot clobber names used by scripts.
-_GENERATED_ID = re.compile(rf"^(fn(ref)?(-[a-z0-9_]+-)?\d+(:\d+)?|{HEADING_ID_PREFIX}[a-z0-9-]+)$")
+_GENERATED_ID = re.compile(rf"^(fn(ref)?(-[a-z0-9_]+-)?\d+(:\d+)?|{HEADING_ID_PREFIX}[\w-]+)$")
 
 
 def _keep_generated_ids(tag, attribute, value):
@@ -75,7 +75,7 @@ def _shift_headings(state):
 
 
 def _heading_slug(title):
-    return HEADING_ID_PREFIX + (slugify(title) or "section")
+    return slugify(title, allow_unicode=True) or "section"
 
 
 def _heading_anchors(state):
@@ -85,12 +85,14 @@ def _heading_anchors(state):
     start for each one: 10,000 headings "#" took six seconds.) Each title remembers the next
     number to try, so every candidate is tried at most once per text.
     """
+    document = state.env.get("docId")  # several texts share a page: ids name their text
+    prefix = f"{HEADING_ID_PREFIX}{document}-" if document else HEADING_ID_PREFIX
     next_number, taken = {}, set()
     for index, token in enumerate(state.tokens):
         if token.type != "heading_open":
             continue
         children = state.tokens[index + 1].children or ()
-        base = _heading_slug(
+        base = prefix + _heading_slug(
             "".join(c.content for c in children if c.type in ("text", "code_inline"))
         )
         number = next_number.get(base, 0)

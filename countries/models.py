@@ -53,6 +53,7 @@ COUNTRY_CODES = sorted(
     set(ISO_3166_COUNTRIES)
     | {code for code, name in getattr(settings, "COUNTRIES_OVERRIDE", {}).items() if name}
 )
+DOT_SEGMENT = r"(^|/)\.\.?(/|$)"
 EARLIEST_YEAR = 1990  # the first year ITU reports internet figures for
 LATEST_YEAR = 2100
 
@@ -559,12 +560,15 @@ class BlockedSite(NotesMixin, ChoiceLabelsMixin, models.Model):
                 name="blocked_site_since_year_range",
             ),
             models.CheckConstraint(condition=~Q(name=""), name="blocked_site_name_not_empty"),
-            # "." and ".." cannot be addressed: browsers resolve them out of /blocked-sites/…/.
+            # A name is part of an address (/blocked-sites/<name>/), and browsers resolve "." and
+            # ".." out of addresses: "a/../b" would lead to the page of "b".
             models.CheckConstraint(
-                condition=~Q(name__in=[".", ".."]),
+                condition=~Q(name__regex=DOT_SEGMENT),
                 name="blocked_site_name_not_dots",
                 violation_error_code="dots",
-                violation_error_message=_("A site's name cannot be “.” or “..”."),
+                violation_error_message=_(
+                    "A site's name cannot have “.” or “..” on its own between slashes."
+                ),
             ),
             markdown_length_constraint("blocked_site", "notes"),
         ]

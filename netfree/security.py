@@ -1,4 +1,5 @@
-"""Who is signing in: the client's address, and a log line for every sign-in, failure and lock-out.
+"""Who is signing in (the client's address, a log line for every sign-in, failure and lock-out),
+and requests refused at the door.
 
 Lock-outs themselves are django-axes's (settings: "Login protection"); this module gives it the
 right address behind a proxy and writes the audit trail to the `netfree.security` logger.
@@ -10,6 +11,7 @@ from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.http import HttpResponseBadRequest
 
 log = logging.getLogger("netfree.security")
 
@@ -61,3 +63,26 @@ def log_lock_out(sender, request, username, ip_address, **kwargs):
         settings.AXES_COOLOFF_TIME,
         settings.AXES_FAILURE_LIMIT,
     )
+
+
+class NullCharacterMiddleware:
+    """A 400 for a NUL character in the address or the query string.
+
+    No page has a use for one, and PostgreSQL refuses text holding it (a DataError, so a 500
+    instead of "not found" for `/blocked-sites/%00/` or `?q=%00`). Forms already refuse NUL in
+    what they receive (Django's ProhibitNullCharactersValidator).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or "\x00" in value
+            for key, values in request.GET.lists()
+            for value in values
+        ):
+            return HttpResponseBadRequest(
+                "A NUL character has no place in an address.", content_type="text/plain"
+            )
+        return self.get_response(request)

@@ -138,6 +138,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "netfree.security.NullCharacterMiddleware",
     # Before sessions and authentication: a cached page for an anonymous reader costs two
     # cache reads and nothing else.
     "countries.cache.PublicPageCacheMiddleware",

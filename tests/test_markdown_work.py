@@ -119,7 +119,7 @@ def test_a_page_of_costly_text_spends_one_budget_per_request_and_fills_in(client
     # A request's work: at most one budget's worth of parsing, plus the page around it.
     assert max(works) < CALLS_PER_UNIT * RENDER_BUDGET + 2_000_000, works
     assert len(works) >= 3  # it took several requests: the first could not do it all
-    assert pages[-1].count('<h3 id="md-section') == len(fields) * 4_000
+    assert pages[-1].count('<h3 id="md-') == len(fields) * 4_000
 
 
 @pytest.mark.django_db

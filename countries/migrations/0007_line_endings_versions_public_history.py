@@ -1,5 +1,5 @@
 """Markdown stored with "\n" line endings, versions to the millisecond, what readers saw of
-each revision (EntryRevision), no blocked site named "." or "..", a slug help text that shows.
+each revision (EntryRevision), no blocked site name with a "." or ".." segment, a slug help text that shows.
 
 Data: text that browsers stored with "\r\n" is normalised, in the content and in its
 revisions (or a revert would bring "\r\n" back); clauses are stored as readable JSON; every
@@ -176,7 +176,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='blockedsite',
-            constraint=models.CheckConstraint(condition=models.Q(('name__in', ['.', '..']), _negated=True), name='blocked_site_name_not_dots', violation_error_code='dots', violation_error_message="A site's name cannot be “.” or “..”."),
+            constraint=models.CheckConstraint(condition=models.Q(('name__regex', '(^|/)\\.\\.?(/|$)'), _negated=True), name='blocked_site_name_not_dots', violation_error_code='dots', violation_error_message="A site's name cannot have “.” or “..” on its own between slashes."),
         ),
         migrations.RunPython(normalise_stored_text, migrations.RunPython.noop),
         migrations.RunPython(record_public_states, migrations.RunPython.noop),
