@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 
 .PHONY: run test lint format migrations-check bench soak audit \
-        export import collectstatic clean help
+        export import hashes collectstatic clean help
 
 help:
 	@echo "make run    - set up (venv, install, migrate, load fixtures) and serve on 127.0.0.1:$(PORT)"
@@ -63,6 +63,10 @@ soak: $(VENV)/.installed-dev
 # Vulnerabilities (pip-audit, in a venv of its own) and the security lint; see scripts/audit.
 audit: $(VENV)/.installed-dev
 	VENV=$(VENV) scripts/audit
+
+# After changing a pin: write the hash of each pinned file next to it (scripts/hash-requirements).
+hashes: | $(BIN)/python
+	$(BIN)/python scripts/hash-requirements requirements.txt requirements-dev.txt
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

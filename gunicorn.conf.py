@@ -22,4 +22,16 @@ graceful_timeout = 20
 keepalive = 5
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Which peers may tell gunicorn the client's scheme (X-Forwarded-Proto): the proxy in front,
+# and only with DJANGO_BEHIND_PROXY=1. Otherwise nobody: a client on the same machine could
+# make pages say https:// (README, "Threat model").
+behind_proxy = os.environ.get("DJANGO_BEHIND_PROXY", "").strip().lower() in {
+    "1",
+    "true",
+    "yes",
+    "on",
+}
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1") if behind_proxy else ""
+# The site is served at the root: SCRIPT_NAME and PATH_INFO never come from a header, even a
+# trusted peer's (gunicorn's default takes them from one, and pages would link to its prefix).
+forwarder_headers = ""

@@ -1,9 +1,11 @@
 """Whole-page caching for anonymous readers, exact across processes and machines.
 
-Every cached page is stored under the site's *content version*, a number kept in the shared
-cache (the database by default, Redis when REDIS_URL is set). Any change to content moves the
-version on once its transaction has committed, so the very next request, in whichever process,
-looks up a new key and renders fresh. Nothing is ever deleted: old versions simply expire.
+Every cached page is stored under the site's *content version*, a number in the database
+(models.ContentVersion) that every change to content moves on in its own transaction: the very
+next request, in whichever process, reads the new version, looks up a new key and renders
+fresh. The version is read on every request; it lives in the database rather than the cache so
+that it cannot be evicted, and so that a cache server coming back from an outage with old keys
+cannot serve them as current. Nothing is ever deleted: old versions simply expire.
 
 Editors (any request with a session cookie) always get fresh pages. Responses carry an ETag and
 Last-Modified, and `Cache-Control: max-age=0, must-revalidate`, so browsers and a CDN revalidate
@@ -14,8 +16,11 @@ entry's body, the home page's map and table) under the same version, so editors'
 cache-busting query strings do not render 200 table rows again.
 
 Rendered pages and fragments are kept at two levels: in this process's memory (the "rendered"
-cache), then in the shared cache. The version is read from the shared cache on every request,
-so a copy in memory is only ever served for the version that is current everywhere.
+cache), then in the shared cache (the database, or Redis with REDIS_URL). A key holds every
+value that changes what is rendered: the version, the language, the scheme, the host, the
+script prefix, the path and the query. What an anonymous client can vary at will (a host's
+port, the query string) is kept in this process's bounded memory only, never in the shared
+cache, so no client can fill it.
 """
 
 import hashlib
@@ -25,15 +30,19 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache, caches
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.http.request import split_domain_port
+from django.urls import get_script_prefix
+from django.utils.http import http_date, parse_http_date_safe, quote_etag, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from .markdown import budget_exhausted
+from .models import ContentVersion
 
-VERSION_KEY = "netfree:content-version"
 PAGE_TIMEOUT = 24 * 3600
 UNCACHED_PREFIXES = (f"/{settings.ADMIN_URL}", "/markdownx/", "/media/", "/static/", "/data/")
 PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
@@ -42,20 +51,42 @@ PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
 # from the cache gets the same headers as the original.
 MARKS_FOR_OUTER_MIDDLEWARE = ("xframe_options_exempt", "_csp_config", "_csp_update", "_csp_replace")
 
+_last_read = None  # this process's last reading, for while the database cannot be reached
+
 
 def content_version():
-    """The current content version: milliseconds since the epoch of the last change."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, int(time.time() * 1000), None)
-        version = cache.get(VERSION_KEY)
-    return version
+    """The current content version: about the time of the last change, in milliseconds.
+
+    While the database cannot be reached nothing can change, so the last version read stays
+    current: pages already cached are served through the outage.
+    """
+    global _last_read
+    try:
+        versions = ContentVersion.objects.using(DEFAULT_DB_ALIAS).filter(pk=1)
+        row = list(versions.values_list("value", flat=True))
+        if not row:  # a database emptied by hand (or by a test): start again
+            ContentVersion.objects.get_or_create(pk=1, defaults={"value": _now()})
+            return content_version()
+    except DatabaseError:
+        if _last_read is None:
+            raise
+        return _last_read
+    _last_read = row[0]
+    return _last_read
+
+
+def _now():
+    return int(time.time() * 1000)
 
 
 def bump_content_version():
-    version = max(int(time.time() * 1000), (cache.get(VERSION_KEY) or 0) + 1)
-    cache.set(VERSION_KEY, version, None)
-    return version
+    """Move the version on, in the current transaction: readers see the new version exactly
+    when they see the change."""
+    moved = ContentVersion.objects.filter(pk=1).update(
+        value=Greatest(F("value") + 1, Value(_now()))
+    )
+    if not moved:
+        ContentVersion.objects.get_or_create(pk=1, defaults={"value": _now()})
 
 
 _batch = threading.local()
@@ -81,15 +112,10 @@ def changes_batched():
 
 
 def content_changed(**_signal_kwargs):
-    """Call (or connect) on any change to content.
-
-    The version moves now, so this process stops serving the old pages at once, and again when
-    the transaction commits: another process may have rendered the old content in between.
-    """
+    """Call (or connect) on any change to content: the version moves with it."""
     if getattr(_batch, "active", False):
         return
     bump_content_version()
-    transaction.on_commit(bump_content_version)
 
 
 def rendered_get(key):
@@ -125,7 +151,8 @@ def cached_fragment(request, name, *key_parts, render):
     """
     if request.user.is_authenticated:
         return mark_safe(render())  # noqa: S308 -- as below
-    parts = ":".join(str(part) for part in (get_language(), *key_parts))
+    # The script prefix: every link in a fragment starts with it.
+    parts = "\n".join(str(part) for part in (get_language(), get_script_prefix(), *key_parts))
     digest = hashlib.sha256(parts.encode()).hexdigest()
     key = f"netfree:fragment:{request_content_version(request)}:{name}:{digest}"
     html = rendered_get(key)
@@ -145,9 +172,30 @@ def is_cacheable_request(request):
 
 
 def page_key(version, request):
-    # The host too: pages name their own address (canonical link, citation).
-    digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+    """The page's key: everything that changes what a page says, nothing a client can vary
+    without changing it (`?&` is no query at all)."""
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    parts = (request.scheme, request.get_host(), get_script_prefix(), request.path, query)
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return f"netfree:page:{version}:{digest}"
+
+
+def shareable(request):
+    """Whether a page may go to the shared cache: only for the site's own names for itself.
+
+    Any query string, and any host other than one the site is configured with (Django accepts
+    "example.org:1", ":2", … for "example.org"), would let a client make new keys at will; such
+    pages are kept in this process's bounded memory only.
+    """
+    if request.GET:
+        return False
+    host = request.get_host()
+    domain, port = split_domain_port(host)
+    return (
+        domain in settings.ALLOWED_HOSTS
+        and host in (domain, f"{domain}:{port}")  # as configured: lowercase
+        and port in ("", request.META.get("SERVER_PORT"))
+    )
 
 
 class PublicPageCacheMiddleware:
@@ -179,9 +227,7 @@ class PublicPageCacheMiddleware:
                 m: getattr(response, m) for m in MARKS_FOR_OUTER_MIDDLEWARE if hasattr(response, m)
             }
             stored = (response.status_code, headers, response.content, etag, last_modified, marks)
-            # Any query string makes a new key: kept in this process's bounded memory only, so
-            # that random query strings cannot fill the shared cache (or the database under it).
-            rendered_set(key, stored, shared=not request.GET)
+            rendered_set(key, stored, shared=shareable(request))
         status, headers, content, etag, last_modified, marks = stored
         if self.not_modified(request, etag, last_modified):
             response = HttpResponseNotModified()

@@ -7,7 +7,6 @@ written (markdownx's own views answer anonymous requests).
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.http import HttpResponse, JsonResponse
-from django.template.defaultfilters import filesizeformat
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -78,11 +77,7 @@ class ImageUploadView(EditorRequiredMixin, View):
     """Answers markdownx's upload request with the Markdown for the stored image."""
 
     def post(self, request):
-        if int(request.headers.get("Content-Length") or 0) > MAX_UPLOAD_BYTES + 64 * 1024:
-            return self.refuse(
-                _("The file is too large; images can be at most %(limit)s.")
-                % {"limit": filesizeformat(MAX_UPLOAD_BYTES)}
-            )
+        # A body over the limit never reaches here (netfree.security.RequestLimitsMiddleware).
         form = ImageUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             errors = form.errors.get("image") or [_("Choose an image to upload.")]

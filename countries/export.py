@@ -12,6 +12,7 @@ primary keys never appear.
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -30,6 +31,9 @@ COUNTRY_ROWS = ("articles", "blocked_sites", "metrics", "isps")
 CONTENT_MODELS = (Source, Country, ConstitutionalArticle, BlockedSite, Metric, Isp)
 # Not content: who reviewed an entry is a user account, and accounts are never exported.
 UNEXPORTED_FIELDS = {"countries.country": {"reviewed_by"}}
+
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 class ExportError(Exception):
@@ -73,6 +77,10 @@ def country_objects(country):
 
 
 def country_filename(country):
+    """The entry's file name: its slug, which must be a slug whatever the database holds, so
+    that no export (folder or zip) ever writes outside its folder."""
+    if not SLUG.fullmatch(country.slug):
+        raise ExportError(f"The slug “{country.slug}” is not a slug; correct it in the admin.")
     filename = f"{country.slug}.json"
     if filename == SHARED_FILE:
         raise ExportError(f"The slug “{country.slug}” is reserved for the shared sources file.")
@@ -130,6 +138,8 @@ def write_fixture_files(directory: Path, files: Iterable[tuple[str, str]], prune
     for name, content in files:
         produced.add(name)
         path = directory / name
+        if path.resolve().parent != directory.resolve():  # a name is one file in the folder
+            raise ExportError(f"Refusing to write {name!r} outside {directory}.")
         data = content.encode()
         if path.exists() and path.read_bytes() == data:
             unchanged.append(name)
@@ -252,6 +262,21 @@ CSV_TABLES = {
 }
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A CSV cell a spreadsheet shows as text: editor text that would start a formula gets a
+    leading apostrophe, as OWASP advises. Only the CSV tables do this; fixtures and JSON keep
+    the text exactly."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
+
+
 def csv_chunks(table: str) -> Iterator[str]:
     """One CSV table of the whole dataset, streamed row by row."""
     if table == "sources":
@@ -263,7 +288,7 @@ def csv_chunks(table: str) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow([spreadsheet_safe(value) for value in row])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

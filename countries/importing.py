@@ -41,6 +41,10 @@ NATURAL_KEY_FIELDS = {
 }
 MAX_PROBLEMS = 100
 READ_CHUNK = 64 * 1024
+# What one object of a fixture may hold: generous for any entry's row (an article of a
+# thousand clauses), and small enough that a crafted file cannot exhaust memory.
+MAX_DEPTH = 8
+MAX_VALUES_PER_OBJECT = 20_000
 
 
 @dataclass
@@ -151,6 +155,36 @@ def read_objects(path: Path, progress=None):
             yield from enumerate(ijson.items(events, "item"), start=1)
         except ijson.JSONError as error:
             raise _Malformed(_json_error_summary(error)) from None
+
+
+def check_structure(path: Path):
+    """A problem with the file's shape that would exhaust memory to parse, found cheaply.
+
+    A fixture's objects nest five levels deep (the file's list, an object, its fields, a list
+    of clauses) and hold a few thousand values. A crafted file nesting arrays 200,000 deep took
+    the parser, which names every value by its path, to 23 GB. This pass reads the file's
+    events without paths or objects, in constant memory, and stops at the first excess.
+    """
+    depth, values = 0, 0
+    with path.open("rb") as stream:
+        try:
+            for kind, _value in ijson.basic_parse(stream, use_float=False):
+                if kind in ("start_map", "start_array"):
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        return Problem(
+                            str(path), f"nested deeper than {MAX_DEPTH} levels; a fixture needs 5"
+                        )
+                elif kind in ("end_map", "end_array"):
+                    depth -= 1
+                values = 0 if depth <= 1 else values + 1
+                if values > MAX_VALUES_PER_OBJECT:
+                    return Problem(
+                        str(path), f"an object holds more than {MAX_VALUES_PER_OBJECT} values"
+                    )
+        except ijson.JSONError:
+            return None  # reported where the objects are read, with its position
+    return None
 
 
 class _NotAList(Exception):
@@ -471,16 +505,25 @@ def same(existing, instance):
     )
 
 
-def import_fixture_files(paths, *, remove_missing=False, dry_run=False, progress_factory=None):
+def import_fixture_files(
+    paths,
+    *,
+    remove_missing=False,
+    dry_run=False,
+    progress_factory=None,
+    comment="Imported from fixtures.",
+):
     """Import the files all or nothing; returns a Report, or raises ImportFailed."""
     paths = [Path(path) for path in paths]
-    file_problems = [problem for path in paths if (problem := check_file(path))]
+    file_problems = [
+        problem for path in paths if (problem := check_file(path) or check_structure(path))
+    ]
     if file_problems:
         raise ImportFailed(file_problems)
     importer = Importer(progress_factory)
     try:
-        # The version moves after the transaction, and only if it committed.
-        with changes_batched(), transaction.atomic():
+        # The version moves once, with the import's own transaction.
+        with transaction.atomic(), changes_batched():
             importer.run_pass(paths, FIRST_PASS, first_pass=True)
             if not importer.truncated:
                 importer.run_pass(paths, SECOND_PASS, first_pass=False)
@@ -495,7 +538,7 @@ def import_fixture_files(paths, *, remove_missing=False, dry_run=False, progress
                         [Problem("(database)", f"cannot remove a source still in use: {error}")]
                     ) from None
             touched = Country.objects.filter(pk__in=importer.touched_countries)
-            record_revisions(touched.iterator(chunk_size=100), "Imported from fixtures.")
+            record_revisions(touched.iterator(chunk_size=100), comment)
             if dry_run:
                 raise _DryRunDone
     except _DryRunDone:

@@ -23,7 +23,7 @@ from django.db.models import (
     Subquery,
     prefetch_related_objects,
 )
-from django.db.models.functions import Length, Round
+from django.db.models.functions import Length, Lower, Round
 from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.formats import number_format
@@ -78,6 +78,19 @@ def markdown_length_constraint(model_name, field):
 
 
 models.TextField.register_lookup(Length)
+models.CharField.register_lookup(Lower)
+
+
+def web_link(field, *, or_domain=False):
+    """A CheckConstraint condition: the field is empty or an http(s) address (or, with
+    `or_domain`, a bare domain: no scheme at all). A `javascript:` link can reach the database
+    by no path, not even a fixture loaded as it is."""
+    condition = (
+        Q(**{field: ""})
+        | Q(**{f"{field}__lower__startswith": "http://"})
+        | Q(**{f"{field}__lower__startswith": "https://"})
+    )
+    return condition | ~Q(**{f"{field}__contains": ":"}) if or_domain else condition
 
 
 def quotes_topic(topic):
@@ -160,6 +173,14 @@ class Source(models.Model):
         ordering = ["name"]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
+        constraints = [
+            models.CheckConstraint(
+                condition=web_link("url"),
+                name="source_url_is_web_link",
+                violation_error_code="invalid_url",
+                violation_error_message=_("A link starts with http:// or https://."),
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -560,6 +581,14 @@ class BlockedSite(NotesMixin, ChoiceLabelsMixin, models.Model):
                 name="blocked_site_since_year_range",
             ),
             models.CheckConstraint(condition=~Q(name=""), name="blocked_site_name_not_empty"),
+            models.CheckConstraint(
+                condition=web_link("url", or_domain=True),
+                name="blocked_site_url_is_web_address",
+                violation_error_code="invalid_url",
+                violation_error_message=_(
+                    "Enter a web address starting with http:// or https://, or a bare domain."
+                ),
+            ),
             # A name is part of an address (/blocked-sites/<name>/), and browsers resolve "." and
             # ".." out of addresses: "a/../b" would lead to the page of "b".
             models.CheckConstraint(
@@ -813,3 +842,23 @@ def _rows_sentence(change):
         rows = change["model"]
     names = ", ".join(f"“{name}”" for name in change["names"])
     return str(ROW_OUTCOMES[change["outcome"]]) % {"rows": rows, "names": names}
+
+
+# The content version ------------------------------------------------------------------------------
+
+
+class ContentVersion(models.Model):
+    """One row: the site's content version, moved by every change to content (countries.cache).
+
+    In the database rather than in the cache, so that it moves in the same transaction as the
+    change, can never be evicted, and is right even when Redis comes back from an outage
+    holding old keys: a page is only ever served for the version read here.
+    """
+
+    value = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("content version")
+
+    def __str__(self):
+        return str(self.value)

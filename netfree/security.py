@@ -11,7 +11,15 @@ from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
-from django.http import HttpResponseBadRequest
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    JsonResponse,
+)
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 log = logging.getLogger("netfree.security")
 
@@ -85,4 +93,48 @@ class NullCharacterMiddleware:
             return HttpResponseBadRequest(
                 "A NUL character has no place in an address.", content_type="text/plain"
             )
+        return self.get_response(request)
+
+
+class RequestLimitsMiddleware:
+    """Request bodies are refused before anything reads them.
+
+    Django reads a body when a view or the CSRF check asks for its fields, and spools file
+    parts to disk whatever their size: an anonymous 200 MB POST to the upload address filled
+    168 MB of disk before its 403. Here a body larger than the address allows is a 413, and the
+    editor's own addresses (preview, upload) answer anyone but an editor with a 403, unread.
+    Behind the app, gunicorn and the proxy limit headers and request lines (README, "Threat
+    model").
+    """
+
+    def __init__(self, get_response):
+        from countries.editor import can_edit_entries
+        from countries.uploads import MAX_UPLOAD_BYTES
+
+        self.get_response = get_response
+        self.can_edit_entries = can_edit_entries
+        self.editor_limits = {
+            reverse("markdownx_upload"): MAX_UPLOAD_BYTES + 64 * 1024,
+            reverse("markdownx_markdownify"): settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+        }
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return HttpResponseBadRequest(
+                "Content-Length is not a number.", content_type="text/plain"
+            )
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if request.path in self.editor_limits:
+            if not self.can_edit_entries(request.user):
+                return HttpResponseForbidden("For editors only.", content_type="text/plain")
+            limit = self.editor_limits[request.path]
+        if length > limit:
+            message = _("This is larger than the %(limit)s this address accepts.") % {
+                "limit": filesizeformat(limit)
+            }
+            if request.path in self.editor_limits:  # the editor shows it (admin-markdown.js)
+                return JsonResponse({"error": message}, status=413)
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

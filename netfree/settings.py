@@ -139,8 +139,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "netfree.security.NullCharacterMiddleware",
-    # Before sessions and authentication: a cached page for an anonymous reader costs two
-    # cache reads and nothing else.
+    # Before sessions and authentication: a cached page for an anonymous reader costs a read
+    # of the content version and of the page, and nothing else.
     "countries.cache.PublicPageCacheMiddleware",
     # Inside the page cache: what a page renders from Markdown is bounded per request.
     "countries.markdown.RenderBudgetMiddleware",
@@ -149,6 +149,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads a body (the CSRF check does): sizes, and editors-only addresses.
+    "netfree.security.RequestLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

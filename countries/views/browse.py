@@ -2,6 +2,7 @@
 
 from django.db.models.functions import Lower
 from django.http import Http404
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, TemplateView
 
@@ -93,7 +94,7 @@ class BlockedSiteDetailView(TemplateView):
 
     template_name = "countries/blocked_site_detail.html"
 
-    def get_context_data(self, **kwargs):
+    def get(self, request, *args, **kwargs):
         rows = list(
             BlockedSite.objects.published()
             .filter(name__iexact=self.kwargs["name"])
@@ -101,9 +102,11 @@ class BlockedSiteDetailView(TemplateView):
         )
         if not rows:
             raise Http404
-        context = super().get_context_data(**kwargs)
-        context.update(name=rows[0].name, rows=rows)
-        return context
+        # One address per site: "LIVEJOURNAL" and "livejournal" lead to "LiveJournal", so
+        # that each spelling is not a page of its own (and a cache entry of its own).
+        if self.kwargs["name"] != rows[0].name:
+            return redirect("countries:blocked_site", name=rows[0].name, permanent=True)
+        return self.render_to_response(self.get_context_data(name=rows[0].name, rows=rows))
 
 
 class ConstitutionsView(TemplateView):

@@ -1,13 +1,8 @@
 from django.conf import settings
-from django.core.management import call_command
-from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.core.management.base import BaseCommand, CommandError
 
-from countries.cache import changes_batched
-from countries.history import record_revisions
-from countries.models import BlockedSite, ConstitutionalArticle, Country, Isp, Metric, Source
-
-CONTENT_MODELS = (Country, Source, ConstitutionalArticle, BlockedSite, Metric, Isp)
+from countries.export import CONTENT_MODELS
+from countries.importing import ImportFailed, import_fixture_files
 
 
 class Command(BaseCommand):
@@ -26,7 +21,12 @@ class Command(BaseCommand):
         if not fixtures:
             self.stdout.write("No fixtures found.")
             return
-        with transaction.atomic(), changes_batched():
-            # One loaddata call, in one transaction: a bad file loads nothing.
-            call_command("loaddata", *map(str, fixtures), verbosity=options["verbosity"])
-            record_revisions(Country.objects.iterator(chunk_size=100), "Loaded from fixtures.")
+        # The importer, not loaddata: every object is validated like an editor's input, only
+        # content is accepted (never accounts), and one bad object loads nothing.
+        try:
+            report = import_fixture_files(fixtures, comment="Loaded from fixtures.")
+        except ImportFailed as failure:
+            raise CommandError(f"Nothing was loaded.\n{failure}") from None
+        if options["verbosity"]:
+            for line in report.lines():
+                self.stdout.write(line)
