@@ -118,11 +118,12 @@ def content_changed(**_signal_kwargs):
     bump_content_version()
 
 
-def rendered_get(key):
-    """A rendered page or fragment: from this process's memory, else from the shared cache."""
+def rendered_get(key, shared=True):
+    """A rendered page or fragment: from this process's memory, else (if it may be there) from
+    the shared cache."""
     local = caches["rendered"]
     value = local.get(key)
-    if value is None:
+    if value is None and shared:
         value = cache.get(key)
         if value is not None:
             local.set(key, value, PAGE_TIMEOUT)
@@ -211,7 +212,8 @@ class PublicPageCacheMiddleware:
             return response
         version = request_content_version(request)
         key = page_key(version, request)
-        stored = rendered_get(key)
+        shared = shareable(request)
+        stored = rendered_get(key, shared)
         if stored is None:
             response = self.get_response(request)
             if not self.storable(response):
@@ -227,7 +229,7 @@ class PublicPageCacheMiddleware:
                 m: getattr(response, m) for m in MARKS_FOR_OUTER_MIDDLEWARE if hasattr(response, m)
             }
             stored = (response.status_code, headers, response.content, etag, last_modified, marks)
-            rendered_set(key, stored, shared=shareable(request))
+            rendered_set(key, stored, shared)
         status, headers, content, etag, last_modified, marks = stored
         if self.not_modified(request, etag, last_modified):
             response = HttpResponseNotModified()

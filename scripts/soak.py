@@ -1,4 +1,5 @@
-"""`make soak`: readers and an editor at once through a PostgreSQL restart; was anything lost?
+"""`make soak`: readers and an editor at once through a PostgreSQL restart, or through Redis
+pausing and restarting (--fault redis); was anything lost, was an old page ever served?
 
 Run by scripts/soak, which starts a throwaway PostgreSQL and tells this script how to restart it
 (SOAK_PG_CTL, SOAK_PG_DATA, SOAK_PG_LOG); the restart keeps the server's start options, read
@@ -10,13 +11,18 @@ What happens, for --duration seconds (90; 20 with --quick):
   bench does), a superuser for the editor with a random strong password, and gunicorn with the
   production profile (`gunicorn -c gunicorn.conf.py netfree.wsgi`, DEBUG off, WEB_CONCURRENCY=3
   for this 2-core machine, like the bench). The shared cache is the database unless
-  `--cache redis`.
+  `--cache redis` (a redis-server of this script's own, on a free port; implied by
+  `--fault redis`).
 - Readers: wrk (-t2 -c32, anonymous) in back-to-back slices of --slice seconds, each request
   taking the next of a few public paths (the home page, the entries being edited and others,
   an API detail; a small wrk Lua script rotates them). Each slice gives a request rate and its
   errors (non-2xx/3xx answers and socket errors).
-- A prober: about 20 anonymous GETs a second of an edited entry's page, each timestamped with its
-  status or exception, so the outage's start and end are known to a few tens of milliseconds.
+- A prober: about 20 anonymous GETs a second of the edited entries' pages in turn, each
+  timestamped with its status or exception, so the outage's start and end are known to a few
+  tens of milliseconds, and each page's edit marker noted: a page requested after the editor got
+  the confirmation of an edit of that entry must show that edit's marker (or a later one);
+  one that shows an older marker, or none, is a *stale page*. (With --fault redis, every other
+  round of the prober also makes the site ask Redis: see below.)
 - An editor, a browser-like client of its own: signs in through the admin's login form
   (CSRF token, cookies) before the load starts, then, at most once every --edit-interval
   seconds (under this load the admin's own answers take longer, and set the pace), opens the
@@ -26,10 +32,25 @@ What happens, for --duration seconds (90; 20 with --quick):
   the admin answers with its redirect to the list; *refused* when it shows the form again (its
   errors are printed once); *failed* when the answer is an error or none. Failed edits are
   simply not counted on; the next round opens a fresh form.
-- At half time PostgreSQL is stopped (`pg_ctl stop -m fast`, which ends every connection), kept
-  down --down seconds (3; a throwaway cluster with fsync off restarts in a fraction of a second,
-  much faster than a production server with a checkpoint to write and recovery to run, which
-  would hide the outage), and started again with the same options.
+- The fault, `--fault postgres` (the default): at half time PostgreSQL is stopped (`pg_ctl stop
+  -m fast`, which ends every connection), kept down --down seconds (3; a throwaway cluster with
+  fsync off restarts in a fraction of a second, much faster than a production server with a
+  checkpoint to write and recovery to run, which would hide the outage), and started again with
+  the same options.
+- The fault, `--fault redis`: Redis fails twice while the database stays up, each time just as the
+  editor sends a save: the first save sent after a quarter of --duration (after the first slice
+  with --quick), then the first sent after half of it and GRACE seconds after Redis came back from
+  the first. First it is paused (SIGSTOP: connections hang, as on a stuck server) and resumed
+  (SIGCONT) holding every key it had; then it is made to write its dump (SAVE) and killed
+  (SIGKILL: connections refused), and started again on the same port, where it loads that dump.
+  Each time Redis comes back --down seconds after the editor's save has been answered and the site
+  has logged a failure to reach it (so pages of the new version were asked of a Redis that was
+  down), at most FAULT_LIMIT seconds after it went: it comes back holding pages from before a
+  confirmed edit, pages that must never be served again. Every other round of the prober adds a
+  query string of its own to the page, so that each such probe asks Redis (the page is in no
+  worker's memory), not only the requests after an edit: the site meets each fault at once, and
+  starts asking Redis again as soon as its failure pause (FAILURE_PAUSE) is over. The load runs on
+  past --duration if the faults need it, until a slice has run after the second fault's window.
 
 The restart window runs from the moment the stop is issued to the end of the first successful
 probe sent after PostgreSQL is up again (`pg_ctl start -w` has returned), plus a grace of GRACE
@@ -38,16 +59,23 @@ persistent connection (CONN_HEALTH_CHECKS reconnects it) settle within that. (Wi
 `--cache redis` cached pages are served throughout, so the probes may never fail: the window
 still lasts until PostgreSQL is back, as the editor's saves need it.) Errors are allowed inside
 the window and none outside it. A wrk slice that overlaps the window counts as inside; the
-prober and the editor are placed by their own timestamps.
+prober and the editor are placed by their own timestamps. A Redis fault's window runs from the
+SIGSTOP (or SIGKILL) to Redis answering again (the SIGCONT, or a PING after the start), plus
+GRACE; the database is up throughout, so no error is allowed anywhere: the windows only say
+where an error happened and which slices are "during".
 
 Checks afterwards, with the server still up:
 - nothing lost: every confirmed edit is in the entry's history (a django-reversion version
   holding its marker); every edited entry holds its last confirmed marker, or a later one from
   an edit whose answer was lost in the outage (saved but not confirmed: reported, not an error);
   and the public page, fetched anonymously through the page cache, shows what the database holds;
-- no errors outside the restart window (readers, prober, editor);
+- no stale page: every probe answered after an edit was confirmed shows that edit (see above);
+- no errors outside the restart window (readers, prober, editor); with --fault redis, none
+  inside the Redis windows either;
 - recovered: a page was served within RECOVERY_LIMIT seconds of PostgreSQL accepting connections
-  again, and the editor saved both before and after the restart;
+  again, and the editor saved both before and after the restart; with --fault redis, the editor
+  saved during each Redis fault (sent and confirmed while Redis was down), and Redis came back
+  from each holding pages of an older content version (else the stale check proved nothing);
 - the request rate held: the median of the readers' slices after the window is at least
   RATE_HELD of the median before it. Half, because slices of a few seconds on a shared 2-core
   machine, where wrk, gunicorn, PostgreSQL and the editor compete for the cores, vary by tens of
@@ -58,11 +86,13 @@ Checks afterwards, with the server still up:
 
 One table of figures, then the checks (PASS/FAIL); the exit status is 1 if any check failed.
 wrk's output goes to test-artifacts/soak-wrk.log (its Lua script to soak-paths.lua), gunicorn's
-to test-artifacts/soak-gunicorn.log, and every event of the run in order (the restart, wrk's slices,
-each of the editor's requests, each failed probe) to test-artifacts/soak-timeline.log.
+to test-artifacts/soak-gunicorn.log, Redis's to test-artifacts/soak-redis.log, and every event of
+the run in order (the faults, wrk's slices, each of the editor's requests, each failed or stale
+probe) to test-artifacts/soak-timeline.log.
 
 Usage: python scripts/soak.py [--duration 90] [--quick] [--countries 50] [--down 3]
                               [--slice 5] [--edit-interval 0.5] [--cache database|redis]
+                              [--fault postgres|redis]
 """
 
 import argparse
@@ -71,14 +101,18 @@ import os
 import re
 import secrets
 import shlex
+import shutil
+import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from datetime import datetime
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -96,11 +130,11 @@ from bench import (  # noqa: E402 - the bench's set-up and server, shared rather
     milliseconds,
     pages_helper,
     print_table,
-    redis_server,
     say,
 )
 
 sys.path.insert(0, str(ROOT))
+from netfree.redis_cache import FAILURE_PAUSE  # noqa: E402 - how long the site leaves Redis be
 from tests.forms import read_form  # noqa: E402 - the admin tests' form reader: a browser's view
 
 WORKERS = 3  # 2 cores here, as in the bench
@@ -110,6 +144,11 @@ GRACE = 2.0  # seconds after the first good probe that still belong to the resta
 RATE_HELD = 0.5  # after / before, at least (see the module's docstring)
 RECOVERY_LIMIT = 10.0  # seconds from PostgreSQL accepting connections to a page served
 PROBE_INTERVAL = 0.05  # the prober's pace: about 20 requests a second
+FAULT_LIMIT = 20.0  # seconds a Redis fault lasts at most, waiting for the editor's save in it
+# What the site asks of Redis (Django's cache: get, set, get_many, ...), not this script's INFO,
+# PING, SCAN and SAVE: the first of these after a fault is the site using Redis again.
+SITE_COMMANDS = {"get", "set", "mget", "del", "exists", "expire", "touch", "unlink", "incrby"}
+PAGE_KEY = re.compile(r"netfree:(?:page|fragment):(\d+):")  # countries/cache.py's keys
 EDITOR = "soak-editor"
 MARKER = re.compile(r"\s*Soak edit (\d+)\.")
 # Rows per entry: five times a real entry's (the Kazakhstan fixture has 4 blocked sites, 2 figures,
@@ -210,6 +249,249 @@ class Postgres:
         self.times["up"] = clock() - t0
 
 
+class Redis:
+    """A throwaway redis-server on a free port, which this script may pause, kill and start again
+    on the same port. It writes its dump (to a folder of its own) only when told to (SAVE), and
+    loads it when started again."""
+
+    def __init__(self, log):
+        if shutil.which("redis-server") is None:
+            raise SystemExit(
+                "redis-server is missing: run scripts/soak (make soak), which installs it"
+            )
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.log = log
+        self.folder = None
+        self.process = None
+
+    def __enter__(self):
+        self.folder = tempfile.mkdtemp(prefix="netfree-redis.")
+        self.log.write_bytes(b"")
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)  # were it still paused, it would not stop
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def start(self, timeout=30):
+        """Start it (again: from its dump, if it wrote one) and wait until it answers."""
+        import redis
+
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+        command += ["--save", "", "--appendonly", "no", "--dir", self.folder]
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = clock() + timeout
+        while clock() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"redis-server exited at start: see {self.log}")
+            try:
+                with self.client() as client:
+                    if client.ping():  # not while it loads its dump: that is an error
+                        return
+            except redis.RedisError:
+                pass
+            time.sleep(0.02)
+        raise SystemExit(f"redis-server did not answer within {timeout} s: see {self.log}")
+
+    def client(self):
+        import redis
+
+        return redis.Redis(port=self.port, socket_timeout=5, socket_connect_timeout=5)
+
+    def pause(self):
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self):
+        self.process.send_signal(signal.SIGCONT)
+
+    def save(self):
+        with self.client() as client:
+            client.save()
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def page_versions(self):
+        """The content version of every page and fragment Redis holds."""
+        with self.client() as client:
+            keys = [key.decode() for key in client.scan_iter(match="*netfree:*", count=1000)]
+        return [int(m.group(1)) for key in keys if (m := PAGE_KEY.search(key))]
+
+    def site_commands(self):
+        """How many of the site's commands (reads and writes of the cache) Redis has run."""
+        with self.client() as client:
+            stats = client.info("commandstats")
+        return sum(
+            value["calls"]
+            for name, value in stats.items()
+            if name.removeprefix("cmdstat_") in SITE_COMMANDS
+        )
+
+
+@dataclass
+class Fault:
+    """One Redis fault; times in seconds since the load began."""
+
+    name: str  # "pause" or "restart"
+    start: float  # the SIGSTOP, or the SIGKILL
+    back: float | None = None  # the SIGCONT, or the restarted server's first PONG
+    steps: dict = field(default_factory=dict)  # what happened when, for the table and timeline
+    keys_back: int = 0  # pages and fragments Redis held when it was back
+    old_keys_back: int = 0  # ... of which under an older content version than the database's
+    commands_back: int = 0  # the site's commands Redis had run when it was back
+    used_again: float | None = None  # the site's first command to Redis after it was back
+
+
+def first_fault_at(options):
+    """When the Redis pause is armed: after a quarter of the run, or after the first slice with
+    --quick (the editor's saves, seconds apart under load, set the length of the short run)."""
+    return options.slice if options.quick else options.duration / 4
+
+
+class RedisFaults:
+    """Pauses Redis, later kills it and starts it again from its dump (see the module's
+    docstring); the database at `url` says the current content version.
+
+    Each fault is armed at its time and begins in the editor's thread (`before_save`), just as
+    the editor sends its next save; Redis comes back --down seconds after that save has been
+    answered and the site has logged a failure to reach Redis since the fault began.
+    """
+
+    def __init__(self, redis, url):
+        self.redis, self.url = redis, url
+        self.faults = []
+        self.t0 = self.t0_wall = None
+        self.lock = threading.Lock()
+        self.armed = None  # the fault to begin as the editor sends its next save
+        self.begun = threading.Event()
+        self.errors = []
+        self.after_from = None  # the end of the restart's window, once known
+        self.over = threading.Event()  # no more faults to come
+
+    def run(self, t0, t0_wall, stop, options, saves):
+        """`saves`: the editor's requests, as they are answered."""
+        self.t0, self.t0_wall = t0, t0_wall
+        try:
+            pause = self.fault("pause", stop, options, saves, not_before=first_fault_at(options))
+            if pause is None:
+                return
+            restart = self.fault("restart", stop, options, saves, not_before=options.duration / 2)
+            if restart is None:
+                return
+            self.after_from = restart.back + GRACE
+            self.watch(restart, stop)
+        finally:
+            self.over.set()
+
+    def done(self, slices):
+        """Whether the load may stop: the faults are over and a slice ran after the last one."""
+        if not self.over.is_set() and self.after_from is None:
+            return False
+        return self.after_from is None or any(s.start >= self.after_from for s in slices)
+
+    def now(self):
+        return clock() - self.t0
+
+    def before_save(self):
+        """The editor's hook, called in its thread just before it sends a save."""
+        with self.lock:
+            name, self.armed = self.armed, None
+        if name:
+            self.begin(name)
+
+    def begin(self, name):
+        try:
+            if name == "pause":
+                fault = Fault(name, self.now())
+                self.redis.pause()
+                fault.steps["SIGSTOP sent"] = fault.start
+            else:
+                saving = self.now()
+                self.redis.save()
+                fault = Fault(name, self.now(), steps={"SAVE sent": saving})
+                self.redis.kill()
+                fault.steps["SIGKILL sent"] = fault.start
+            self.faults.append(fault)
+        except (Exception, SystemExit) as error:  # any: reported by the faults' thread
+            self.errors.append(error)
+        finally:
+            self.begun.set()
+
+    def fault(self, name, stop, options, saves, not_before=0.0):
+        """One fault: armed at `not_before` (and GRACE after the last fault), begun as the
+        editor sends its next save; until then, notes when the site uses Redis again."""
+        last = self.faults[-1] if self.faults else None
+        arm_at = max(not_before, last.back + GRACE if last else 0.0)
+        if last:
+            self.watch(last, stop, until=arm_at)
+        else:
+            stop.wait(max(0.0, arm_at - self.now()))
+        self.begun.clear()
+        with self.lock:
+            self.armed = name
+        while not self.begun.wait(0.05):
+            if last and last.used_again is None:
+                self.watch(last, stop, until=self.now() + 0.05)
+            if stop.is_set() or self.now() > arm_at + FAULT_LIMIT:
+                with self.lock:  # no save came: begin without one (the checks will say so)
+                    name, self.armed = self.armed, None
+                if name and stop.is_set():
+                    return None
+                if name:
+                    self.begin(name)
+        if self.errors:
+            raise self.errors[0]
+        fault = self.faults[-1]
+        # Down until the editor's save has been answered and the site has met the fault, and
+        # --down seconds more: pages of the new version are then asked of a Redis that is down.
+        while not stop.is_set():
+            answered = [
+                r.end for r in list(saves) if r.what.startswith("POST") and r.start >= fault.start
+            ]
+            met = [t for t, _, _ in redis_failures_logged(self.t0_wall) if t >= fault.start]
+            if answered and met and self.now() >= max(min(answered), min(met)) + options.down:
+                break
+            if self.now() >= fault.start + FAULT_LIMIT:
+                break
+            time.sleep(0.05)
+        if fault.name == "pause":
+            fault.steps["SIGCONT sent"] = self.now()
+            self.redis.resume()
+            fault.back = self.now()
+        else:
+            fault.steps["start issued"] = self.now()
+            self.redis.start()
+            fault.back = fault.steps["answering again"] = self.now()
+        (current,) = query(self.url, "SELECT value FROM countries_contentversion WHERE id = 1")[0]
+        versions = self.redis.page_versions()
+        fault.keys_back = len(versions)
+        fault.old_keys_back = sum(version < current for version in versions)
+        fault.commands_back = self.redis.site_commands()
+        return fault
+
+    def watch(self, fault, stop, until=float("inf")):
+        """Note when the site first asks Redis again after `fault`, looking until `until`."""
+        while fault.used_again is None and not stop.is_set() and self.now() < until:
+            if self.redis.site_commands() > fault.commands_back:
+                fault.used_again = self.now()
+                fault.steps["used by the site again"] = fault.used_again
+                break
+            time.sleep(0.05)
+        if until != float("inf"):
+            stop.wait(max(0.0, until - self.now()))
+        else:
+            stop.wait()
+
+
 # Readers: wrk in slices ---------------------------------------------------------------------------
 
 
@@ -275,21 +557,39 @@ class Request:
     start: float
     end: float
     outcome: str  # the status as text ("200"), or the exception's class name
-    what: str = ""  # the editor's method and path
+    what: str = ""  # the method and path
+    country: int = 0  # the prober's: the entry whose page it asked for
+    markers: tuple = ()  # ... and the edit markers the page showed
 
     @property
     def ok(self):
         return self.outcome in ("200", "302")
 
 
-def prober(port, path, t0, stop, requests):
+def prober(port, entries, t0, stop, requests, fresh_queries=False):
+    """GETs the pages of `entries` ([(pk, slug)]) in turn, noting each page's edit markers.
+
+    With `fresh_queries`, every other round adds a query string never sent before (as a link
+    with a tracking parameter does): such a page is in no worker's memory, so the worker asks
+    the shared cache for it on every such probe, not only after an edit.
+    """
+    number = 0
     while not stop.is_set():
+        pk, slug = entries[number % len(entries)]
+        number += 1
+        path = f"/countries/{slug}/"
+        if fresh_queries and number // len(entries) % 2:
+            path += f"?probe={number}"
         start = clock()
+        markers = ()
         try:
-            outcome = str(fetch(port, path, cookie=None, timeout=10)[0])
+            status, body = fetch(port, path, cookie=None, timeout=10)
+            outcome = str(status)
+            if status == 200:
+                markers = tuple(int(n) for n in MARKER.findall(body.decode("utf-8", "replace")))
         except NO_ANSWER as error:
             outcome = type(error).__name__
-        requests.append(Request(start - t0, clock() - t0, outcome))
+        requests.append(Request(start - t0, clock() - t0, outcome, f"GET {path}", pk, markers))
         time.sleep(max(0.0, PROBE_INTERVAL - (clock() - start)))
 
 
@@ -363,6 +663,8 @@ class Edit:
     end: float = 0.0
     result: str = "failed"  # confirmed, refused, failed
     detail: str = ""
+    saving: float | None = None  # when the save (the POST) was sent
+    confirmed: float | None = None  # when the admin's confirmation arrived
 
 
 @dataclass
@@ -375,6 +677,7 @@ class Editor:
     countries: list
     interval: float
     stop: threading.Event
+    before_save: object = None  # called just before each save is sent (the Redis faults')
     edits: list = field(default_factory=list)
     refusal_shown: bool = False
 
@@ -416,9 +719,13 @@ class Editor:
         summary = MARKER.sub("", form["summary"]).rstrip()
         form["summary"] = f"{summary}\n\nSoak edit {edit.number}."
         form["_save"] = "Save"
+        if self.before_save:
+            self.before_save()
+        edit.saving = clock() - browser.t0
         status, location, html = browser.request("POST", change, form)
         if status == 302 and urlsplit(location).path == f"{ADMIN}countries/country/":
             edit.result = "confirmed"
+            edit.confirmed = clock() - browser.t0
         elif status == 302 and "/login/" in location:
             edit.detail = "signed out"
             return False
@@ -469,16 +776,27 @@ def soak(url, options, postgres):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     script = ARTIFACTS / "soak-paths.lua"
     script.write_text(LUA % ", ".join(f'"{p}"' for p in paths))
-    cache = redis_server() if options.cache == "redis" else nullcontext()
-    with cache as redis_url:
-        if redis_url:
-            env["REDIS_URL"] = redis_url
+    cache = Redis(ARTIFACTS / "soak-redis.log") if options.cache == "redis" else nullcontext()
+    with cache as redis:
+        if redis:
+            env["REDIS_URL"] = redis.url
+        if options.fault == "postgres":
+            fault = postgres
+            plan = f"PostgreSQL restart at T+{options.duration / 2:.0f} s, down {options.down} s"
+        else:
+            fault = RedisFaults(redis, url)
+            plan = (
+                f"Redis paused with the editor's first save after "
+                f"T+{first_fault_at(options):.0f} s, killed and started again from its dump with "
+                f"the first after "
+                f"T+{options.duration / 2:.0f} s, each down until {options.down} s after that "
+                "save's answer"
+            )
         say(
             f"serving: gunicorn, production profile, {WORKERS} workers, on {host}, shared cache: "
             f"{options.cache}; readers: wrk -t{THREADS} -c{CONNECTIONS} in {options.slice} s "
             f"slices over {len(paths)} paths; editor: {len(edited)} entries, one save every "
-            f"{options.edit_interval} s; PostgreSQL restart at T+{options.duration / 2:.0f} s, "
-            f"down {options.down} s"
+            f"{options.edit_interval} s; {plan}"
         )
         with SoakServer(env, port, ARTIFACTS / "soak-gunicorn.log") as server:
             for path in paths:  # every path answers before the load starts; caches warm
@@ -488,21 +806,28 @@ def soak(url, options, postgres):
                         raise SystemExit(f"{path} answered {status} before the load")
             browser = Browser(port, clock(), [])
             browser.sign_in(password)  # before the load: the first edit can begin at once
-            result = run_load(server, paths, edited, browser, password, options, postgres, script)
+            result = run_load(server, paths, edited, browser, password, options, fault, script)
             result.update(verify(url, port, edited, result["edits"]), paths=paths)
     return result
 
 
-def run_load(server, paths, edited, browser, password, options, postgres, script):
+def run_load(server, paths, edited, browser, password, options, fault, script):
+    """`fault`: a Postgres (restarted at half time) or RedisFaults (which run themselves)."""
     port = server.port
     stop = threading.Event()
-    t0 = clock()
+    t0, t0_wall = clock(), time.time()
     probes = []
     browser.t0 = t0  # the editor's timeline starts with the load, after signing in
     browser.requests.clear()
-    editor = Editor(browser, password, edited, options.edit_interval, stop)
+    editor = Editor(
+        browser, password, edited, options.edit_interval, stop, getattr(fault, "before_save", None)
+    )
     threads = [
-        threading.Thread(target=prober, args=(port, paths[1], t0, stop, probes), daemon=True),
+        threading.Thread(
+            target=prober,
+            args=(port, edited, t0, stop, probes, options.fault == "redis"),
+            daemon=True,
+        ),
         threading.Thread(target=editor.run, daemon=True),
     ]
     restart_error = []
@@ -512,36 +837,58 @@ def run_load(server, paths, edited, browser, password, options, postgres, script
         if stop.is_set():
             return
         try:
-            postgres.restart(options.down, t0)
+            fault.restart(options.down, t0)
         except (SystemExit, OSError, subprocess.SubprocessError) as error:
             restart_error.append(str(error))
 
-    restarter = threading.Thread(target=restart, daemon=True)
-    for thread in (*threads, restarter):
+    def redis_faults():
+        try:
+            fault.run(t0, t0_wall, stop, options, browser.requests)
+        except (Exception, SystemExit) as error:  # any: reported once the load has stopped
+            restart_error.append(f"{type(error).__name__}: {error}")
+
+    injector = threading.Thread(
+        target=restart if options.fault == "postgres" else redis_faults, daemon=True
+    )
+    for thread in (*threads, injector):
         thread.start()
     slices = []
+
+    def load_left():  # --duration, or longer until a slice has run after the Redis faults
+        left = options.duration - (clock() - t0)
+        if options.fault == "redis" and not fault.done(slices):
+            return max(left, options.slice)
+        return left
+
     try:
         with open(ARTIFACTS / "soak-wrk.log", "w") as log:
-            while (left := options.duration - (clock() - t0)) >= 1:
-                seconds = min(options.slice, int(left))
+            while (left := load_left()) >= 1:
+                seconds = int(min(options.slice, left))
                 slices.append(wrk_slice(server.base, seconds, str(script), t0, log))
     finally:
         stop.set()
-        restarter.join(timeout=180)
+        injector.join(timeout=180)
         for thread in threads:
             thread.join(timeout=120)
-    if restart_error:
-        raise SystemExit(f"restarting PostgreSQL failed: {restart_error[0]}")
-    if "up" not in postgres.times:
-        raise SystemExit("PostgreSQL was not restarted: the run ended before half time")
-    return {
+    result = {
         "t_end": clock() - t0,
         "slices": slices,
         "probes": probes,
         "editor": browser.requests,
         "edits": editor.edits,
-        "pg": dict(postgres.times),
+        "t0 wall": t0_wall,
     }
+    if options.fault == "redis":
+        if restart_error:
+            raise SystemExit(f"the Redis faults failed: {restart_error[0]}")
+        if len(fault.faults) < 2 or any(f.back is None for f in fault.faults):
+            raise SystemExit("Redis was not both paused and restarted: the run ended first")
+        return {**result, "faults": fault.faults}
+    if restart_error:
+        raise SystemExit(f"restarting PostgreSQL failed: {restart_error[0]}")
+    if "up" not in fault.times:
+        raise SystemExit("PostgreSQL was not restarted: the run ended before half time")
+    return {**result, "pg": dict(fault.times)}
 
 
 def verify(url, port, edited, edits):
@@ -596,46 +943,46 @@ def outcomes(requests):
     return ", ".join(f"{n} x {outcome}" for outcome, n in sorted(counts.items())) or "none"
 
 
-def figures(result, options):
-    """(table rows, checks as (name, passed, detail))."""
-    pg, slices, probes = result["pg"], result["slices"], result["probes"]
-    edits, editor = result["edits"], result["editor"]
-    stop_at, up_at = pg["stop issued"], pg["up"]
-    good = [p for p in probes if p.ok and p.start >= up_at]
-    first_good = min((p.end for p in good), default=None)
-    window = (stop_at, (first_good + GRACE) if first_good is not None else float("inf"))
+def seconds(value):
+    return "never" if value is None else f"{value:.2f} s"
 
-    def inside(start, end):
-        return start < window[1] and end > window[0]
 
-    before = [s for s in slices if s.end <= window[0]]
-    after = [s for s in slices if s.start >= window[1]]
-    during = [s for s in slices if s not in before and s not in after]
-    rate_before = statistics.median(s.rps for s in before) if before else 0.0
-    rate_after = statistics.median(s.rps for s in after) if after else 0.0
-    held = rate_after / rate_before if rate_before else 0.0
+def spread(group):
+    if not group:
+        return "no slice"
+    low, high = min(s.rps for s in group), max(s.rps for s in group)
+    p99 = statistics.median(s.p99 for s in group)
+    return f"{len(group)} slice(s), {low:,.0f}-{high:,.0f}; p99 {p99:,.0f} ms (median)"
 
-    def spread(group):
-        if not group:
-            return "no slice"
-        low, high = min(s.rps for s in group), max(s.rps for s in group)
-        p99 = statistics.median(s.p99 for s in group)
-        return f"{len(group)} slice(s), {low:,.0f}-{high:,.0f}; p99 {p99:,.0f} ms (median)"
 
-    errors_in = [r for r in probes + editor if not r.ok and inside(r.start, r.end)]
-    errors_out = [r for r in probes + editor if not r.ok and not inside(r.start, r.end)]
-    wrk_in = sum(s.errors for s in during)
-    wrk_out = sum(s.errors for s in before + after)
-    failed_probes = [p for p in probes if not p.ok and p.start >= stop_at]
-    last_error = max((p.end for p in failed_probes), default=None)
+def median_rate(group):
+    return statistics.median(s.rps for s in group) if group else 0.0
 
+
+def stale_probes(probes, edits):
+    """(probes checked, [(stale probe, the edit it should have shown)]).
+
+    A probe answered 200 and sent after an edit of its entry was confirmed (strictly: after the
+    editor had the admin's answer) must show that edit's marker or a later one, and no other.
+    """
+    confirmed = [e for e in edits if e.confirmed is not None]
+    checked, stale = [], []
+    for probe in probes:
+        due = [
+            e.number for e in confirmed if e.country == probe.country and e.confirmed < probe.start
+        ]
+        if probe.outcome != "200" or not due:
+            continue
+        checked.append(probe)
+        if not probe.markers or min(probe.markers) < max(due):
+            stale.append((probe, max(due)))
+    return checked, stale
+
+
+def edit_figures(result):
+    """What became of the edits: shared by both faults' tables."""
+    edits, entries = result["edits"], result["entries"]
     confirmed = [e for e in edits if e.result == "confirmed"]
-    refused = [e for e in edits if e.result == "refused"]
-    failed = [e for e in edits if e.result == "failed"]
-    saved_early = [e for e in confirmed if e.end <= stop_at]
-    saved_late = [e for e in confirmed if e.start >= up_at]
-    first_edit_after = min((e.end for e in saved_late), default=None)
-    entries = result["entries"]
     behind = [
         x
         for x in entries
@@ -649,12 +996,97 @@ def figures(result, options):
         if x["held"] is not None
         and (x["last confirmed"] is None or x["held"] > x["last confirmed"])
     ]
-    stale_pages = [x for x in entries if x["page status"] != 200 or not x["on page"]]
-    lost = len(confirmed) - result["in_history"] + len(behind) + len(unknown)
-    requests = sum(s.requests for s in slices)
+    checked, stale = stale_probes(result["probes"], edits)
+    return {
+        "confirmed": confirmed,
+        "refused": [e for e in edits if e.result == "refused"],
+        "failed": [e for e in edits if e.result == "failed"],
+        "unconfirmed saved": unconfirmed_saved,
+        "stale pages": [x for x in entries if x["page status"] != 200 or not x["on page"]],
+        "lost": len(confirmed) - result["in_history"] + len(behind) + len(unknown),
+        "checked": checked,
+        "stale": stale,
+    }
 
-    def seconds(value):
-        return "never" if value is None else f"{value:.2f} s"
+
+def edit_rows(result, e):
+    entries = result["entries"]
+    return [
+        (
+            "edits saved but not confirmed",
+            str(len(e["unconfirmed saved"])),
+            "the save committed, its answer was lost in the outage",
+        ),
+        ("edits lost", str(e["lost"]), "must be 0"),
+        (
+            "stale pages served after a confirmed edit",
+            f"{len(e['stale'])} / {len(e['checked']):,}",
+            "probes sent after an edit of their entry was confirmed, showing an older one; "
+            "must be 0",
+        ),
+        (
+            "edited entries showing their last save publicly",
+            f"{len(entries) - len(e['stale pages'])} / {len(entries)}",
+            "anonymous GET, through the page cache",
+        ),
+        (
+            "confirmed edits found in history",
+            f"{result['in_history']} / {len(e['confirmed'])}",
+            "",
+        ),
+        ("server log", server_log_summary(), "test-artifacts/soak-gunicorn.log"),
+    ]
+
+
+def edit_checks(e):
+    return [
+        (
+            "nothing lost (history, database, public page)",
+            e["lost"] == 0 and not e["stale pages"] and bool(e["confirmed"]),
+            f"{e['lost']} lost, {len(e['stale pages'])} stale page(s), "
+            f"{len(e['confirmed'])} confirmed",
+        ),
+        (
+            "no stale page served after a confirmed edit",
+            not e["stale"] and bool(e["checked"]),
+            f"{len(e['stale'])} of {len(e['checked'])} probes",
+        ),
+    ]
+
+
+def figures(result, options):
+    """(table rows, checks as (name, passed, detail))."""
+    if options.fault == "redis":
+        return redis_figures(result, options)
+    pg, slices, probes = result["pg"], result["slices"], result["probes"]
+    edits, editor = result["edits"], result["editor"]
+    stop_at, up_at = pg["stop issued"], pg["up"]
+    good = [p for p in probes if p.ok and p.start >= up_at]
+    first_good = min((p.end for p in good), default=None)
+    window = (stop_at, (first_good + GRACE) if first_good is not None else float("inf"))
+
+    def inside(start, end):
+        return start < window[1] and end > window[0]
+
+    before = [s for s in slices if s.end <= window[0]]
+    after = [s for s in slices if s.start >= window[1]]
+    during = [s for s in slices if s not in before and s not in after]
+    rate_before, rate_after = median_rate(before), median_rate(after)
+    held = rate_after / rate_before if rate_before else 0.0
+
+    errors_in = [r for r in probes + editor if not r.ok and inside(r.start, r.end)]
+    errors_out = [r for r in probes + editor if not r.ok and not inside(r.start, r.end)]
+    wrk_in = sum(s.errors for s in during)
+    wrk_out = sum(s.errors for s in before + after)
+    failed_probes = [p for p in probes if not p.ok and p.start >= stop_at]
+    last_error = max((p.end for p in failed_probes), default=None)
+
+    e = edit_figures(result)
+    confirmed, refused, failed = e["confirmed"], e["refused"], e["failed"]
+    saved_early = [x for x in confirmed if x.end <= stop_at]
+    saved_late = [x for x in confirmed if x.start >= up_at]
+    first_edit_after = min((x.end for x in saved_late), default=None)
+    requests = sum(s.requests for s in slices)
 
     rows = [
         ("duration", f"{result['t_end']:.0f} s", f"{len(slices)} wrk slices of {options.slice} s"),
@@ -666,7 +1098,7 @@ def figures(result, options):
         ("reader req/s before restart", f"{rate_before:,.0f}", spread(before)),
         (
             "reader req/s, slices in the window",
-            f"{statistics.median(s.rps for s in during):,.0f}" if during else "-",
+            f"{median_rate(during):,.0f}" if during else "-",
             spread(during) + " (errors answer fast)",
         ),
         ("reader req/s after restart", f"{rate_after:,.0f}", spread(after)),
@@ -702,33 +1134,23 @@ def figures(result, options):
         ("reader errors outside the window", f"{wrk_out:,}", "must be 0"),
         ("probe/editor errors in the window", str(len(errors_in)), outcomes(errors_in)),
         ("probe/editor errors outside", str(len(errors_out)), outcomes(errors_out) + "; must be 0"),
-        ("probes", f"{len(probes):,}", f"GET {result['paths'][1]}, about 20/s"),
+        (
+            "probes",
+            f"{len(probes):,}",
+            f"GET of the {len(result['entries'])} edited entries' pages in turn, about 20/s",
+        ),
         (
             "edits attempted / confirmed / refused / failed",
             f"{len(edits)} / {len(confirmed)} / {len(refused)} / {len(failed)}",
             f"confirmed: {len(saved_early)} before the stop, "
             f"{len(saved_late)} begun after PostgreSQL up",
         ),
-        (
-            "edits saved but not confirmed",
-            str(len(unconfirmed_saved)),
-            "the save committed, its answer was lost in the outage",
-        ),
-        ("edits lost", str(lost), "must be 0"),
-        (
-            "edited entries showing their last save publicly",
-            f"{len(entries) - len(stale_pages)} / {len(entries)}",
-            "anonymous GET, through the page cache",
-        ),
-        ("confirmed edits found in history", f"{result['in_history']} / {len(confirmed)}", ""),
-        ("server log", server_log_summary(), "test-artifacts/soak-gunicorn.log"),
+        *edit_rows(result, e),
     ]
+    lost_check, stale_check = edit_checks(e)
     checks = [
-        (
-            "nothing lost (history, database, public page)",
-            lost == 0 and not stale_pages and bool(confirmed),
-            f"{lost} lost, {len(stale_pages)} stale page(s), {len(confirmed)} confirmed",
-        ),
+        lost_check,
+        stale_check,
         (
             "no errors outside the restart window",
             wrk_out == 0 and not errors_out,
@@ -754,13 +1176,227 @@ def figures(result, options):
     return rows, checks
 
 
+def redis_figures(result, options):
+    """The table and checks of --fault redis: a pause, then a restart from the dump."""
+    slices, probes, edits, editor = (result[k] for k in ("slices", "probes", "edits", "editor"))
+    pause, restart = result["faults"]
+    windows = {f.name: (f.start, f.back + GRACE) for f in (pause, restart)}
+
+    def inside(name, start, end):
+        return start < windows[name][1] and end > windows[name][0]
+
+    def in_any(start, end):
+        return any(inside(name, start, end) for name in windows)
+
+    before = [s for s in slices if s.end <= windows["pause"][0]]
+    in_pause = [s for s in slices if inside("pause", s.start, s.end)]
+    between = [
+        s for s in slices if s.start >= windows["pause"][1] and s.end <= windows["restart"][0]
+    ]
+    in_restart = [s for s in slices if inside("restart", s.start, s.end)]
+    after = [s for s in slices if s.start >= windows["restart"][1]]
+    rate_before, rate_after = median_rate(before), median_rate(after)
+    held = rate_after / rate_before if rate_before else 0.0
+    requests = sum(s.requests for s in slices)
+    wrk_errors = {
+        name: sum(s.errors for s in group)
+        for name, group in (("pause", in_pause), ("restart", in_restart))
+    }
+    wrk_out = sum(s.errors for s in slices if not in_any(s.start, s.end))
+    errors = {
+        name: [r for r in probes + editor if not r.ok and inside(name, r.start, r.end)]
+        for name in windows
+    }
+    errors_out = [r for r in probes + editor if not r.ok and not in_any(r.start, r.end)]
+
+    e = edit_figures(result)
+    confirmed, refused, failed = e["confirmed"], e["refused"], e["failed"]
+    # A save during a fault: sent after Redis went down, confirmed before it was back.
+    saved_in = {
+        f.name: [x for x in confirmed if x.saving >= f.start and x.confirmed <= f.back]
+        for f in (pause, restart)
+    }
+
+    def since_back(times):  # for each fault, from Redis back to the first of `times` after it
+        return " / ".join(
+            seconds(min((t - f.back for t in times(f)), default=None)) for f in (pause, restart)
+        )
+
+    failures = redis_failures_logged(result["t0 wall"])
+    met = {
+        name: [f for f in failures if windows[name][0] <= f[0] <= windows[name][1]]
+        for name in windows
+    }
+    failures_out = [f for f in failures if not any(f in group for group in met.values())]
+
+    def course(fault):
+        """When the fault's save was answered and the site first failed to reach Redis."""
+        answers = [r.end for r in editor if r.what.startswith("POST") and r.start >= fault.start]
+        failed = [t for t, _, _ in met[fault.name]]
+
+        def since(times):
+            return seconds(min(times) - fault.start if times else None)
+
+        return f"its answer after {since(answers)}, the site's first failure after {since(failed)}"
+
+    rows = [
+        ("duration", f"{result['t_end']:.0f} s", f"{len(slices)} wrk slices of {options.slice} s"),
+        (
+            "reader requests",
+            f"{requests:,}",
+            f"wrk -t{THREADS} -c{CONNECTIONS}, {len(result['paths'])} paths in turn",
+        ),
+        ("reader req/s before the faults", f"{rate_before:,.0f}", spread(before)),
+        (
+            "reader req/s, slices in the pause",
+            f"{median_rate(in_pause):,.0f}" if in_pause else "-",
+            spread(in_pause),
+        ),
+        (
+            "reader req/s between the faults",
+            f"{median_rate(between):,.0f}" if between else "-",
+            spread(between),
+        ),
+        (
+            "reader req/s, slices in the restart",
+            f"{median_rate(in_restart):,.0f}" if in_restart else "-",
+            spread(in_restart),
+        ),
+        ("reader req/s after the faults", f"{rate_after:,.0f}", spread(after)),
+        ("rate held (after / before)", f"{held:.2f}", f"at least {RATE_HELD} expected"),
+        (
+            "Redis paused (SIGSTOP -> SIGCONT)",
+            f"{pause.back - pause.start:.2f} s",
+            f"from T+{pause.start:.2f} s, as the editor sent a save; {course(pause)}",
+        ),
+        (
+            "Redis down (SIGKILL -> answering again)",
+            f"{restart.back - restart.start:.2f} s",
+            f"from T+{restart.start:.2f} s, after a SAVE ("
+            f"{restart.start - restart.steps['SAVE sent']:.2f} s); {course(restart)}; start from "
+            f"the dump took {restart.back - restart.steps['start issued']:.2f} s",
+        ),
+        (
+            "fault windows (pause / restart)",
+            f"{windows['pause'][1] - windows['pause'][0]:.2f} s / "
+            f"{windows['restart'][1] - windows['restart'][0]:.2f} s",
+            f"from the SIGSTOP / SIGKILL to Redis answering again + {GRACE:.0f} s grace",
+        ),
+        (
+            "old pages Redis held when back (pause / restart)",
+            f"{pause.old_keys_back} / {restart.old_keys_back}",
+            f"pages and fragments of an older content version, of {pause.keys_back} / "
+            f"{restart.keys_back} keys",
+        ),
+        (
+            "recovery: Redis back -> first good page",
+            since_back(lambda f: [p.end for p in probes if p.ok and p.start >= f.back]),
+            "pause / restart: the first probe sent after it",
+        ),
+        (
+            "recovery: Redis back -> first confirmed edit",
+            since_back(lambda f: [x.confirmed for x in confirmed if x.start >= f.back]),
+            "pause / restart: an edit begun after it",
+        ),
+        (
+            "recovery: Redis back -> the site uses it again",
+            since_back(lambda f: [] if f.used_again is None else [f.used_again]),
+            f"its first cache read or write (looked for every 0.05 s); after a failure the "
+            f"site leaves Redis be {FAILURE_PAUSE:.0f} s",
+        ),
+        (
+            "Redis failures the site logged (pause / restart / outside)",
+            f"{len(met['pause'])} / {len(met['restart'])} / {len(failures_out)}",
+            (
+                ", ".join(
+                    f"{n} x {op}" for op, n in sorted(Counter(f[1] for f in failures).items())
+                )
+                or "none"
+            )
+            + f"; each a miss or a no-op, then {FAILURE_PAUSE:.0f} s without asking",
+        ),
+        (
+            "reader errors in the pause / restart",
+            f"{wrk_errors['pause']:,} / {wrk_errors['restart']:,}",
+            "non-2xx/3xx answers and socket errors; must be 0 (the database is up)",
+        ),
+        ("reader errors outside the faults", f"{wrk_out:,}", "must be 0"),
+        (
+            "probe/editor errors in the pause / restart",
+            f"{len(errors['pause'])} / {len(errors['restart'])}",
+            f"{outcomes(errors['pause'] + errors['restart'])}; must be 0",
+        ),
+        ("probe/editor errors outside", str(len(errors_out)), outcomes(errors_out) + "; must be 0"),
+        (
+            "probes",
+            f"{len(probes):,}",
+            f"GET of the {len(result['entries'])} edited entries' pages in turn, about 20/s",
+        ),
+        (
+            "edits attempted / confirmed / refused / failed",
+            f"{len(edits)} / {len(confirmed)} / {len(refused)} / {len(failed)}",
+            "",
+        ),
+        (
+            "edits saved during the pause / restart",
+            f"{len(saved_in['pause'])} / {len(saved_in['restart'])}",
+            "sent after Redis went down, confirmed before it was back",
+        ),
+        *edit_rows(result, e),
+    ]
+    lost_check, stale_check = edit_checks(e)
+    in_faults = sum(wrk_errors.values()) + len(errors["pause"]) + len(errors["restart"])
+    checks = [
+        lost_check,
+        stale_check,
+        (
+            "no errors during the Redis faults (the database is up)",
+            in_faults == 0,
+            f"readers {sum(wrk_errors.values())}, "
+            f"probe/editor {len(errors['pause']) + len(errors['restart'])}",
+        ),
+        (
+            "no errors outside the Redis faults",
+            wrk_out == 0 and not errors_out,
+            f"readers {wrk_out}, probe/editor {len(errors_out)}",
+        ),
+        (
+            "the editor saved during each Redis fault",
+            all(saved_in.values()),
+            f"{len(saved_in['pause'])} in the pause, {len(saved_in['restart'])} in the restart",
+        ),
+        (
+            "each fault was met: the site's failures logged, old pages held when back",
+            all(met.values()) and pause.old_keys_back > 0 and restart.old_keys_back > 0,
+            f"failures {len(met['pause'])} / {len(met['restart'])}, "
+            f"old pages {pause.old_keys_back} / {restart.old_keys_back}",
+        ),
+        (
+            f"request rate held (after >= {RATE_HELD} x before)",
+            bool(before and after) and held >= RATE_HELD,
+            f"{held:.2f}",
+        ),
+        ("no edit refused", not refused, refused[0].detail[:200] if refused else "0"),
+    ]
+    return rows, checks
+
+
 def write_timeline(result):
     """test-artifacts/soak-timeline.log: every event of the run in order, for reading afterwards.
 
-    PostgreSQL's restart, each wrk slice, each of the editor's requests and edits, and the
-    prober's failures (its successes would drown the rest).
+    PostgreSQL's restart or the Redis faults, each wrk slice, each of the editor's requests and
+    edits, and the prober's failures and stale pages (its successes would drown the rest).
     """
-    events = [(t, f"PostgreSQL {name}") for name, t in result["pg"].items()]
+    events = [(t, f"PostgreSQL {name}") for name, t in result.get("pg", {}).items()]
+    for fault in result.get("faults", []):
+        events += [(t, f"Redis {fault.name}: {step}") for step, t in fault.steps.items()]
+        events.append(
+            (
+                fault.back,
+                f"Redis {fault.name}: back holding {fault.keys_back} pages and fragments, "
+                f"{fault.old_keys_back} of an older content version",
+            )
+        )
     events += [
         (s.start, f"wrk slice until T+{s.end:.3f}: {s.rps:,.0f} req/s, {s.errors} errors")
         for s in result["slices"]
@@ -774,13 +1410,42 @@ def write_timeline(result):
         for e in result["edits"]
     ]
     events += [
-        (r.start, f"probe -> {r.outcome} in {r.end - r.start:.2f} s")
+        (e.confirmed, f"edit {e.number} of entry {e.country}: confirmation received")
+        for e in result["edits"]
+        if e.confirmed is not None
+    ]
+    if "faults" in result:
+        events += [
+            (t, f"site: Redis {operation} failed ({reason})")
+            for t, operation, reason in redis_failures_logged(result["t0 wall"])
+        ]
+    events += [
+        (r.start, f"probe {r.what} -> {r.outcome} in {r.end - r.start:.2f} s")
         for r in result["probes"]
         if not r.ok
+    ]
+    events += [
+        (r.start, f"STALE probe {r.what} -> shows edit(s) {list(r.markers)}, edit {n} confirmed")
+        for r, n in stale_probes(result["probes"], result["edits"])[1]
     ]
     with open(ARTIFACTS / "soak-timeline.log", "w") as log:
         for t, text in sorted(events, key=lambda event: event[0]):
             log.write(f"T+{t:8.3f}  {text}\n")
+
+
+def redis_failures_logged(t0_wall):
+    """The Redis failures the site logged (netfree/redis_cache.py): [(T, operation, reason)]."""
+    path = ARTIFACTS / "soak-gunicorn.log"
+    text = path.read_text(errors="replace") if path.exists() else ""
+    pattern = r"^(\S+ \S+),(\d{3}) WARNING netfree\.cache: Redis (\w+) failed \((.*)\);"
+    return [
+        (
+            datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S").timestamp() + int(ms) / 1000 - t0_wall,
+            operation,
+            reason,
+        )
+        for stamp, ms, operation, reason in re.findall(pattern, text, re.M)
+    ]
 
 
 def server_log_summary():
@@ -800,11 +1465,24 @@ def main():
     parser.add_argument("--duration", type=int, help="seconds of load (90; 20 with --quick)")
     parser.add_argument("--quick", action="store_true", help="tiny and short, for the smoke test")
     parser.add_argument("--countries", type=int, help="entries generated (50; 5 with --quick)")
-    parser.add_argument("--down", type=float, help="seconds PostgreSQL stays down (3; 1 quick)")
+    parser.add_argument(
+        "--down", type=float, help="seconds PostgreSQL (or Redis) stays down at least (3; 1 quick)"
+    )
     parser.add_argument("--slice", type=int, help="seconds per wrk run (5; 2 with --quick)")
     parser.add_argument("--edit-interval", type=float, default=0.5, help="seconds between saves")
-    parser.add_argument("--cache", choices=["database", "redis"], default="database")
+    parser.add_argument(
+        "--cache", choices=["database", "redis"], help="database (redis: --fault redis)"
+    )
+    parser.add_argument(
+        "--fault",
+        choices=["postgres", "redis"],
+        default="postgres",
+        help="restart PostgreSQL at half time, or pause Redis and later restart it from its dump",
+    )
     options = parser.parse_args()
+    if options.fault == "redis" and options.cache == "database":
+        raise SystemExit("--fault redis needs Redis as the shared cache (--cache redis)")
+    options.cache = options.cache or ("redis" if options.fault == "redis" else "database")
     quick = options.quick
     options.duration = options.duration or (20 if quick else 90)
     options.down = options.down if options.down is not None else (1.0 if quick else 3.0)
@@ -814,7 +1492,7 @@ def main():
         raise SystemExit("--duration must be at least four slices (--slice)")
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("DATABASE_URL must name a PostgreSQL server: run scripts/soak")
-    postgres = Postgres()
+    postgres = Postgres() if options.fault == "postgres" else None
     counts = {"countries": countries, **{k: v * countries for k, v in PER_COUNTRY.items()}}
     say(f"generating {', '.join(f'{v:,} {k}' for k, v in counts.items())}")
     url = create_database("netfree_soak")
@@ -824,9 +1502,16 @@ def main():
     result = soak(url, options, postgres)
     write_timeline(result)
     rows, checks = figures(result, options)
+    if options.fault == "postgres":
+        what = "PostgreSQL restarted at half time"
+    else:
+        pause, restart = result["faults"]
+        what = (
+            f"Redis paused at T+{pause.start:.0f} s, killed and restarted from its dump at "
+            f"T+{restart.start:.0f} s"
+        )
     print(
-        f"\nSoak: {options.duration} s, {countries} entries, PostgreSQL restarted at half time "
-        f"(shared cache: {options.cache})"
+        f"\nSoak: {options.duration} s, {countries} entries, {what} (shared cache: {options.cache})"
     )
     print_table(("figure", "value", "note"), rows)
     print("checks:")
