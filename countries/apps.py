@@ -10,12 +10,10 @@ class CountriesConfig(AppConfig):
     def ready(self):
         from reversion.signals import post_revision_commit
 
-        from netfree import security  # noqa: F401 -- connects the sign-in log's receivers
-
         from . import lookups
         from .cache import content_changed
-        from .export import CONTENT_MODELS
         from .history import record_entry_states
+        from .models import CONTENT_MODELS
 
         # Any saved or deleted content (admin, revert, import, loaddata) refreshes cached pages.
         for model in CONTENT_MODELS:

@@ -20,15 +20,12 @@ from django.utils.translation import gettext as _
 from reversion.models import Version
 
 from .fields import plain_decimal, version_token
-from .models import WORKFLOW_FIELDS, Country, EntryRevision
+from .models import ENTRY_ROW_RELATIONS, WORKFLOW_FIELDS, Country, EntryRevision
 
-ROW_RELATIONS = {  # inline prefix -> the fields that name a row in messages
-    "articles": ("number",),
-    "blocked_sites": ("name",),
-    "metrics": ("kind", "year"),
-    "isps": ("name",),
-}
-IGNORED_FIELDS = {"id", "updated_at", "country", "is_published", "last_reviewed", "reviewed_by"}
+# The fields that name a row in messages, by the relation through which an entry reaches it.
+ROW_RELATIONS = {relation: model.NATURAL_KEY for relation, model in ENTRY_ROW_RELATIONS.items()}
+# Not compared: keys, the version stamp, and the workflow state revisions leave out.
+IGNORED_FIELDS = {"id", "updated_at", "country", *WORKFLOW_FIELDS}
 
 
 def form_value(value):
@@ -98,7 +95,7 @@ def merge_since(country: Country, token: str, data, prefix="") -> EntryChanges:
 
     rows_then = _rows_in_revision(loaded.revision, country.pk)
     for relation, name_fields in ROW_RELATIONS.items():
-        model = Country._meta.get_field(relation).related_model
+        model = ENTRY_ROW_RELATIONS[relation]
         before = rows_then.get(model._meta.model_name, {})
         now = {row.pk: row for row in getattr(country, relation).all()}
         label = str(model._meta.verbose_name)
@@ -152,10 +149,7 @@ def _form_positions(data, relation):
 
 
 def _rows_in_revision(revision, country_pk):
-    row_models = {
-        Country._meta.get_field(relation).related_model._meta.model_name
-        for relation in ROW_RELATIONS
-    }
+    row_models = {model._meta.model_name for model in ENTRY_ROW_RELATIONS.values()}
     rows = {}
     for version in revision.version_set.select_related("content_type"):
         model_name = version.content_type.model
@@ -269,7 +263,7 @@ def _fields(version):
 
 def _rows_by_country(versions):
     """country pk -> row model -> row pk -> (serialised data, fields)."""
-    row_models = {Country._meta.get_field(r).related_model for r in ROW_RELATIONS}
+    row_models = set(ENTRY_ROW_RELATIONS.values())
     rows = {}
     for version in versions:
         if version._model not in row_models:
@@ -291,7 +285,7 @@ def public_differences(country_then, country_now, rows_then, rows_now):
     if fields:
         changes.append({"kind": "fields", "fields": fields})
     for relation, name_fields in ROW_RELATIONS.items():
-        model = Country._meta.get_field(relation).related_model
+        model = ENTRY_ROW_RELATIONS[relation]
         then, now = rows_then.get(model, {}), rows_now.get(model, {})
         found = {"added": [], "removed": [], "changed": []}
         for pk in set(then) | set(now):

@@ -110,6 +110,15 @@ def build_sections(country):
     return sections
 
 
+def render_entry(country, request, **context):
+    """The body of an entry's page (templates/includes/entry.html); rows must be loaded.
+
+    The public page, the editors' previews and nothing else render an entry: all through here.
+    """
+    context.update(country=country, sections=country.sections())
+    return render_to_string("includes/entry.html", context, request)
+
+
 def render_blocks(blocks):
     """Blocks as HTML, exactly as the public page shows them."""
     return render_to_string("includes/section_blocks.html", {"blocks": blocks})

@@ -108,8 +108,8 @@ class RequestLimitsMiddleware:
     """
 
     def __init__(self, get_response):
-        from countries.editor import can_edit_entries
-        from countries.uploads import MAX_UPLOAD_BYTES
+        from countries.editor.access import can_edit_entries
+        from countries.editor.uploads import MAX_UPLOAD_BYTES
 
         self.get_response = get_response
         self.can_edit_entries = can_edit_entries

@@ -96,6 +96,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The open-data API may be read from any origin (django-cors-headers), and only read.
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag"]
+CORS_PREFLIGHT_MAX_AGE = 24 * 60 * 60
+
 # Login protection (django-axes): five wrong passwords for one account from one address lock
 # that pair out for a quarter of an hour. Keyed on the pair, so an attacker elsewhere cannot lock
 # an editor out of her own desk, and with a cool-off rather than a lock that needs an admin.
@@ -128,11 +136,15 @@ INSTALLED_APPS = [
     "reversion_compare",
     "csp",
     "axes",
+    "corsheaders",
     "countries",
+    "netfree.apps.NetfreeConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache, so cached API answers get their CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     # The two below sit outside the page cache and WhiteNoise, so that static files, cached
     # pages and error pages all get their headers (countries/cache.py keeps views' exemptions).
     "csp.middleware.CSPMiddleware",

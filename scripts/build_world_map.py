@@ -1,4 +1,4 @@
-"""Build countries/data/world-map.json, the outlines of the world map, from Natural Earth.
+"""Build countries/public/data/world-map.json, the outlines of the world map, from Natural Earth.
 
 The geometry comes from the npm package world-atlas v2 (countries-110m.json: Natural Earth's
 1:110m Admin 0 countries as TopoJSON, public domain). `npm pack` fetches it into a temporary
@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUTPUT = ROOT / "countries" / "data" / "world-map.json"
+OUTPUT = ROOT / "countries" / "public" / "data" / "world-map.json"
 PACKAGE = "world-atlas@2"
 TOPOLOGY_FILE = "countries-110m.json"
 FORMAT_VERSION = 1

@@ -26,9 +26,9 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from countries.cache import content_version
-from countries.export import ExportError, fixture_files, write_fixture_files
 from countries.history import record_revisions
 from countries.models import BlockedSite, Country, Source
+from countries.opendata.export import ExportError, fixture_files, write_fixture_files
 
 from .conftest import make_country, make_site, make_source
 from .forms import read_form

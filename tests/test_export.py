@@ -16,8 +16,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from countries.export import CONTENT_MODELS, CSV_TABLE_NAMES
-from countries.models import Country
+from countries.models import CONTENT_MODELS, Country
+from countries.opendata.export import CSV_TABLE_NAMES
 
 from .conftest import make_article, make_country, make_isp, make_metric, make_site, make_source
 

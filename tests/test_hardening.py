@@ -254,7 +254,7 @@ def test_a_session_lost_to_a_database_outage_is_a_503_not_a_bad_request(rf):
     from django.contrib.sessions.exceptions import SessionInterrupted
     from django.db import OperationalError
 
-    from countries.views.errors import bad_request
+    from countries.public.views.errors import bad_request
 
     def interrupted_by(cause):
         try:

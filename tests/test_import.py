@@ -8,8 +8,8 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from countries.importing import import_fixture_files
 from countries.models import COUNTRY_CODES, BlockedSite, Country, Metric
+from countries.opendata.importing import import_fixture_files
 
 from .test_export import export, snapshot
 

@@ -14,9 +14,9 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django_countries import countries as iso_countries
 
-from countries.map_views import embed_map, map_context
 from countries.models import Country
-from countries.worldmap import (
+from countries.public.views.maps import embed_map, map_context
+from countries.public.worldmap import (
     ASSET_PATH,
     INDICATORS,
     build_map,

@@ -35,13 +35,14 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 
-from countries.api import MAX_PAGE_SIZE, api
-from countries.comparison import FILTERS
-from countries.export import CSV_TABLE_NAMES
+from countries.api import api
+from countries.api.pagination import MAX_PAGE_SIZE
+from countries.filters import CountryFilter, SiteFilter
 from countries.history import record_revisions
 from countries.models import BlockedSite, Country
-from countries.search import terms_of
-from countries.views.browse import SITE_FILTERS, TOPICS
+from countries.opendata.export import CSV_TABLE_NAMES
+from countries.public.search import terms_of
+from countries.public.views.browse import TOPICS
 
 from .conftest import make_article, make_country, make_isp, make_metric, make_site, make_source
 
@@ -546,10 +547,17 @@ def url_cases():
     home, embed = reverse("countries:list"), reverse("countries:embed_map")
     sites, search = reverse("countries:blocked_sites"), reverse("countries:search")
     for value in JUNK:
-        cases.append((with_query(home, dict.fromkeys([*FILTERS, "sort", "indicator"], value)), OK))
+        cases.append(
+            (
+                with_query(
+                    home, dict.fromkeys([*CountryFilter.base_filters, "sort", "indicator"], value)
+                ),
+                OK,
+            )
+        )
         cases.append((with_query(embed, {"indicator": value}), OK))
         cases.append((with_query(search, {"q": value}), OK))
-        cases.append((with_query(sites, dict.fromkeys([*SITE_FILTERS, "country"], value)), OK))
+        cases.append((with_query(sites, dict.fromkeys([*SiteFilter.base_filters], value)), OK))
         cases.append((with_query(sites, {"page": value}), OK if page_is_valid(value) else MISSING))
     for value in [*SITE_NAMES, *COUNTRY_NAMES, *ISP_NAMES, *DRAFT_SITE_NAMES, DRAFT_SLUG]:
         cases.append((with_query(search, {"q": value}), OK))

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from countries.uploads import MAX_UPLOAD_BYTES
+from countries.editor.uploads import MAX_UPLOAD_BYTES
 
 from .conftest import EDITOR_PASSWORD
 

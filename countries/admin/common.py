@@ -58,16 +58,27 @@ class MarkdownAdminMixin:
         return queryset.select_related(*related) if related else queryset
 
 
-class KnownLabelsAutocompleteSelect(AutocompleteSelect):
-    """An autocomplete whose selected option is labelled from a dict read once per page.
+class SourceLabels(dict):
+    """Every source's label, read once for all the copies Django makes of a widget (one per
+    inline row): one query per inline, whatever the number of rows."""
+
+    def __init__(self):
+        super().__init__((str(pk), name) for pk, name in Source.objects.values_list("pk", "name"))
+
+    def __deepcopy__(self, memo):
+        return self  # shared by every row's copy of the widget
+
+
+class SourceAutocomplete(AutocompleteSelect):
+    """The source autocomplete, its selected option labelled from `SourceLabels`.
 
     Django's widget asks the database for the selected object's label in every form, so an
     entry with 500 blocked sites would cost 500 queries to show its change page.
     """
 
-    def __init__(self, *args, known_labels, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.known_labels = known_labels
+        self.labels = SourceLabels()
 
     def optgroups(self, name, value, attr=None):
         default = (None, [], 0)
@@ -75,28 +86,20 @@ class KnownLabelsAutocompleteSelect(AutocompleteSelect):
         if not self.is_required:
             default[1].append(self.create_option(name, "", "", False, 0))
         for key in selected[:1]:
-            if key in self.known_labels:
-                option = self.create_option(
-                    name, key, self.known_labels[key], set(selected), len(default[1])
-                )
+            label = self.labels.get(key)
+            if label is not None:
+                option = self.create_option(name, key, label, set(selected), len(default[1]))
                 default[1].append(option)
         return [default]
 
 
 class SourceLabelsMixin:
-    """Source autocompletes that cost one query per page, not one per row."""
+    """Source autocompletes that cost one query per inline, not one per row."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "source" and "source" in self.autocomplete_fields:
-            if not hasattr(request, "netfree_source_labels"):
-                request.netfree_source_labels = {
-                    str(pk): name for pk, name in Source.objects.values_list("pk", "name")
-                }
-            kwargs["widget"] = KnownLabelsAutocompleteSelect(
-                db_field,
-                self.admin_site,
-                using=kwargs.get("using"),
-                known_labels=request.netfree_source_labels,
+            kwargs["widget"] = SourceAutocomplete(
+                db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

@@ -4,10 +4,9 @@ import datetime
 
 import reversion
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Max
-from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -19,79 +18,20 @@ from django.utils.translation import ngettext
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
-from ..export import fixtures_zip
+from ..editor.preview import render_unsaved_preview
 from ..history import keep_workflow_state, workflow_kept
 from ..models import (
     WORKFLOW_FIELDS,
-    BlockedSite,
-    ConstitutionalArticle,
     Country,
-    Isp,
-    Metric,
     oldest_current_metric_year,
     review_cutoff,
 )
+from ..opendata.export import fixtures_zip
 from ..sections import SECTIONS
-from ..views.entries import render_entry
-from .common import MarkdownAdminMixin, SourceLabelsMixin
-from .workflow import CountryForm, MetricsAgeFilter, ReviewFilter, unsaved_country
-
-# Inlines ------------------------------------------------------------------------------------------
-
-
-class ArticleInline(SourceLabelsMixin, MarkdownAdminMixin, admin.StackedInline):
-    model = ConstitutionalArticle
-    extra = 0
-    fields = [("number", "topic", "order"), "clauses", ("source", "translation_note"), "notes"]
-    autocomplete_fields = ["source"]
-
-
-class BlockedSiteInline(SourceLabelsMixin, MarkdownAdminMixin, admin.StackedInline):
-    model = BlockedSite
-    extra = 0
-    fields = [
-        ("name", "url"),
-        ("action", "category", "status", "since_year"),
-        "source",
-        "notes",
-    ]
-    autocomplete_fields = ["source"]
-
-
-class MetricInline(SourceLabelsMixin, MarkdownAdminMixin, admin.StackedInline):
-    model = Metric
-    extra = 0
-    fields = [("kind", "value", "year"), "source", "notes"]
-    autocomplete_fields = ["source"]
-
-
-class IspFormSet(BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        isp_count = getattr(self.instance, "isp_count", None)
-        named = sum(
-            1
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
-        )
-        if isp_count is not None and named > isp_count:
-            raise ValidationError(
-                _("%(named)s ISPs are named but the number of ISPs is %(count)s."),
-                code="isp_count_too_small",
-                params={"named": named, "count": isp_count},
-            )
-
-
-class IspInline(admin.TabularInline):
-    model = Isp
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("country")
-
-    formset = IspFormSet
-    extra = 0
-    fields = ["name", "state_owned"]
-
+from .common import MarkdownAdminMixin
+from .conflicts import NoLostUpdatesMixin
+from .inlines import ArticleInline, BlockedSiteInline, IspInline, MetricInline
+from .workflow import CountryForm, MetricsAgeFilter, ReviewFilter
 
 # The country --------------------------------------------------------------------------------------
 
@@ -110,7 +50,7 @@ def zip_download(data, filename):
 
 
 @admin.register(Country)
-class CountryAdmin(MarkdownAdminMixin, CompareVersionAdmin):
+class CountryAdmin(NoLostUpdatesMixin, MarkdownAdminMixin, CompareVersionAdmin):
     form = CountryForm
     change_form_template = "admin/countries/country/change_form.html"
     change_list_template = "admin/countries/country/change_list.html"
@@ -169,20 +109,6 @@ class CountryAdmin(MarkdownAdminMixin, CompareVersionAdmin):
         js = ["countries/admin-entry.js"]
 
     actions = ["publish", "unpublish", "mark_reviewed", "export_as_fixtures"]
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        form.request = request
-        return form
-
-    def get_formset_kwargs(self, request, obj, inline, prefix):
-        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if request.method == "POST":
-            # One mutable copy shared by all inlines, so an edit conflict can merge into it.
-            if not hasattr(request, "netfree_inline_data"):
-                request.netfree_inline_data = request.POST.copy()
-            kwargs["data"] = request.netfree_inline_data
-        return kwargs
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -349,9 +275,6 @@ class CountryAdmin(MarkdownAdminMixin, CompareVersionAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context.update(
-            conflict=getattr(
-                context.get("adminform") and context["adminform"].form, "conflict", None
-            ),
             can_publish=self.has_publish_permission(request),
             can_review=self.has_review_permission(request),
             preview_action=reverse("admin:countries_country_preview_unsaved", args=[obj.pk])
@@ -399,12 +322,8 @@ class CountryAdmin(MarkdownAdminMixin, CompareVersionAdmin):
             return HttpResponseRedirect(
                 obj.get_preview_url() if obj else reverse("admin:countries_country_add")
             )
-        form_class = self.get_form(request, obj, change=obj is not None)
-        form_class.check_conflicts = False
-        form = form_class(request.POST, request.FILES, instance=obj)
-        valid = form.is_valid()
-        formsets, _inlines = self._create_formsets(request, form.instance, change=obj is not None)
-        valid = all([valid, *(formset.is_valid() for formset in formsets)])
+        form, formsets, _inlines = self.bound_forms(request, obj, request.POST)
+        valid = all([form.is_valid(), *(formset.is_valid() for formset in formsets)])
         if not valid:
             errors = [
                 form.errors,
@@ -416,14 +335,4 @@ class CountryAdmin(MarkdownAdminMixin, CompareVersionAdmin):
                 "admin/countries/country/preview_errors.html",
                 {"errors": errors, **self.admin_site.each_context(request)},
             )
-        country = unsaved_country(form, formsets)
-        return TemplateResponse(
-            request,
-            "countries/country_detail.html",
-            {
-                "country": country,
-                "entry": render_entry(country, request, unsaved=True),
-                "preview": True,
-                "unsaved": True,
-            },
-        )
+        return render_unsaved_preview(request, form, formsets)

@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django import template
 
 from countries.models import format_metric_value
+from countries.public.charts import metric_charts as charts_of
 
 register = template.Library()
 
@@ -15,11 +16,6 @@ def percentage(value):
     return format_metric_value(value, is_percentage=True)
 
 
-@register.filter
-def get_item(mapping, key):
-    return mapping.get(key, "")
-
-
 @register.simple_tag
 def sort_query(query, key, current):
     """The query string that sorts by `key`, reversing the order if it is already sorted so.
@@ -27,3 +23,9 @@ def sort_query(query, key, current):
     `query` is the page's own (see countries.comparison.comparison_query).
     """
     return urlencode({**query, "sort": f"-{key}" if current == key else key})
+
+
+@register.simple_tag
+def metric_charts(country):
+    """The entry's charts of figures over the years (its metrics should be prefetched)."""
+    return charts_of(country)

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from countries.export import (
+from countries.opendata.export import (
     ExportError,
     countries_for_export,
     differing_files,

@@ -3,7 +3,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from countries.importing import ImportFailed, import_fixture_files
+from countries.opendata.importing import ImportFailed, import_fixture_files
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from countries.export import CONTENT_MODELS
-from countries.importing import ImportFailed, import_fixture_files
+from countries.models import CONTENT_MODELS
+from countries.opendata.importing import ImportFailed, import_fixture_files
 
 
 class Command(BaseCommand):

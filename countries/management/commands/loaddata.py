@@ -2,7 +2,7 @@
 
 Django's own command saves whatever a file holds, as it is: a crafted fixture could create a
 superuser, overwrite a password hash or store a `javascript:` link. Here every object must be
-content (countries.export.CONTENT_MODELS) and pass the model's validation, or nothing is
+content (countries.models.CONTENT_MODELS) and pass the model's validation, or nothing is
 loaded. (`import_fixtures` does the same and more, and reports every problem at once.) Without
 batching, every loaded object would move the content version.
 """
@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.core.management.commands import loaddata
 
 from countries.cache import changes_batched
-from countries.export import CONTENT_MODELS
+from countries.models import CONTENT_MODELS
 
 
 class Command(loaddata.Command):

@@ -10,17 +10,18 @@ from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, TemplateView
 from django.views.static import serve
 
-from ..cache import cached_fragment
+from ...cache import cached_fragment
+from ...models import Country
+from ...sections import render_entry
 from ..comparison import (
     SORT_COLUMNS,
-    comparison_filters,
-    comparison_order,
+    TABLE_FILTERS,
+    compared_countries,
     comparison_query,
     filter_options,
 )
-from ..map_views import map_context
-from ..models import Country
 from ..worldmap import get_indicator
+from .maps import map_context
 
 
 class CountryListView(TemplateView):
@@ -53,21 +54,13 @@ class CountryListView(TemplateView):
 
     @staticmethod
     def render_comparison(query):
-        sort = query.get("sort", "name")
-        filters = comparison_filters(query)
-        countries = (
-            Country.objects.published()
-            .with_list_data()
-            .filter(**filters)
-            .order_by(*comparison_order(sort))
-        )
         context = {
-            "countries": countries,
+            "countries": compared_countries(query),
             "query": query,
-            "sort": sort,
+            "sort": query.get("sort", "name"),
             "sort_columns": SORT_COLUMNS,
             "filter_options": filter_options(query),
-            "filtered": bool(filters),
+            "filtered": any(name in query for name in TABLE_FILTERS),
         }
         return render_to_string("includes/comparison.html", context)
 
@@ -84,12 +77,6 @@ class CountryIndexView(TemplateView):
         regions = sorted(by_region.items(), key=lambda item: str(item[0]))
         count = sum(len(countries) for _region, countries in regions)
         return super().get_context_data(regions=regions, count=count, **kwargs)
-
-
-def render_entry(country, request, **context):
-    """The body of an entry's page (templates/includes/entry.html); rows must be loaded."""
-    context.update(country=country, sections=country.sections())
-    return render_to_string("includes/entry.html", context, request)
 
 
 class CountryDetailView(DetailView):

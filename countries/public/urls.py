@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import feeds, map_views, views
+from . import feeds, views
+from .views import maps
 
 app_name = "countries"
 
@@ -15,7 +16,7 @@ urlpatterns = [
     path("blocked-sites/<path:name>/", views.BlockedSiteDetailView.as_view(), name="blocked_site"),
     path("constitutions/", views.ConstitutionsView.as_view(), name="constitutions"),
     path("search/", views.SearchView.as_view(), name="search"),
-    path("embed/map/", map_views.embed_map, name="embed_map"),
+    path("embed/map/", maps.embed_map, name="embed_map"),
     path("feeds/updates.atom", feeds.UpdatedEntriesAtomFeed(), name="feed_atom"),
     path("feeds/updates.rss", feeds.UpdatedEntriesFeed(), name="feed_rss"),
     path("countries/<slug:slug>/changes.atom", feeds.EntryChangesFeed(), name="feed_country"),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .cache import content_version
+from ..cache import content_version
 
 
 def prepared_download(name, build):

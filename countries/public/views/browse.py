@@ -6,8 +6,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, TemplateView
 
-from ..choices import Action, Category, Protection, SiteStatus, Topic
-from ..models import BlockedSite, ConstitutionalArticle, Country
+from ...choices import Protection, Topic
+from ...filters import SiteFilter, chosen
+from ...models import BlockedSite, ConstitutionalArticle, Country
 
 TOPICS = {
     "net-neutrality": {
@@ -45,13 +46,6 @@ class TopicView(TemplateView):
         return context
 
 
-SITE_FILTERS = {
-    "category": Category,
-    "action": Action,
-    "status": SiteStatus,
-}
-
-
 class BlockedSiteListView(ListView):
     """Every blocked or throttled site, one row per site and country, filterable."""
 
@@ -59,31 +53,22 @@ class BlockedSiteListView(ListView):
     context_object_name = "sites"
     paginate_by = 100
 
-    def filters(self):
-        chosen = {}
-        for name, choices in SITE_FILTERS.items():
-            value = self.request.GET.get(name, "")
-            if value in choices.values:
-                chosen[name] = value
-        country = self.request.GET.get("country", "").upper()
-        if country:
-            chosen["country__iso_code"] = country
-        return chosen
-
     def get_queryset(self):
-        return (
-            BlockedSite.objects.published()
-            .filter(**self.filters())
-            .order_by(Lower("name"), "country__name")
-        )
+        sites = BlockedSite.objects.published().order_by(Lower("name"), "country__name")
+        return SiteFilter(self.request.GET, queryset=sites).qs
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
+        filters = SiteFilter.base_filters
+        selected = chosen(SiteFilter(self.request.GET, queryset=BlockedSite.objects.none()))
         return super().get_context_data(
-            filter_choices=list(SITE_FILTERS.items()),
+            filter_options=[
+                (name, filters[name].label, filters[name].extra["choices"], selected.get(name, ""))
+                for name in ("category", "action", "status")
+            ],
             countries=Country.objects.published().order_by("name").only("name", "iso_code"),
-            selected=self.request.GET,
+            selected_country=selected.get("country", "").upper(),
             query_without_page=query.urlencode(),
             **kwargs,
         )

@@ -1,6 +1,6 @@
 """The world map: every country's outline, coloured by one indicator of its entry.
 
-The outlines are a committed asset (countries/data/world-map.json, built by
+The outlines are a committed asset (countries/public/data/world-map.json, built by
 scripts/build_world_map.py from Natural Earth). Colours are CSS classes only (see
 countries/static/countries/map.css), so the map needs no script and no inline style, and every
 colour has a text label beside it in the legend and in each country's title.
@@ -15,8 +15,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Protection
-from .models import Country, format_metric_value
+from ..choices import Protection
+from ..models import Country, format_metric_value
 
 ASSET_PATH = Path(__file__).resolve().parent / "data" / "world-map.json"
 

@@ -15,7 +15,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from .models import Country, EntryRevision
+from ..models import Country, EntryRevision
 
 FEED_LENGTH = 30
 

@@ -3,7 +3,9 @@
 from django.db.models import Case, F, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Protection, Region
+from ..choices import Protection
+from ..filters import CountryFilter, chosen
+from ..models import Country
 from .worldmap import INDICATORS, INDICATORS_BY_KEY
 
 PROTECTION_ORDER = [Protection.YES, Protection.PARTIAL, Protection.NO, Protection.UNKNOWN]
@@ -29,14 +31,9 @@ SORT_COLUMNS = [
     ("penetration", _("Internet penetration")),
     ("blocked_sites", _("Blocked sites")),
 ]
-YES_NO = [("yes", _("Quoted")), ("no", _("Not recorded"))]
-FILTERS = {
-    "region": (_("Region"), Region.choices, "region"),
-    "net_neutrality": (_("Net neutrality"), Protection.choices, "net_neutrality_status"),
-    "isp_safe_harbor": (_("ISP safe harbor"), Protection.choices, "isp_safe_harbor_status"),
-    "speech": (_("Constitution: speech"), YES_NO, "quotes_speech"),
-    "privacy": (_("Constitution: privacy"), YES_NO, "quotes_privacy"),
-}
+# The table's filters are the entries' filters (countries.filters.CountryFilter), but for the
+# name: the table lists every entry and has the browser's own search for that.
+TABLE_FILTERS = [name for name in CountryFilter.base_filters if name != "q"]
 
 
 def _protection_rank(field):
@@ -63,11 +60,8 @@ def comparison_query(params):
     The table's links carry this rather than whatever the URL held, and its cached copy is
     keyed on it: an unknown parameter can neither leak into links nor make the page render anew.
     """
-    query = {
-        key: params[key]
-        for key, (_label, choices, _lookup) in FILTERS.items()
-        if params.get(key) in {choice for choice, _name in choices}
-    }
+    chosen_filters = chosen(CountryFilter(params, queryset=Country.objects.none()))
+    query = {name: chosen_filters[name] for name in TABLE_FILTERS if name in chosen_filters}
     sort = params.get("sort", "name")
     if sort.lstrip("-") in SORT_FIELDS and sort != "name":
         query["sort"] = sort
@@ -79,19 +73,17 @@ def comparison_query(params):
     return query
 
 
-def comparison_filters(params):
-    """Only known filters with known values; anything else is ignored."""
-    chosen = {}
-    for key, (_label, choices, lookup) in FILTERS.items():
-        value = params.get(key, "")
-        if value not in {choice for choice, _name in choices}:
-            continue
-        chosen[lookup] = (value == "yes") if lookup.startswith("quotes_") else value
-    return chosen
+def compared_countries(query):
+    """The table's rows for a query (from `comparison_query`)."""
+    countries = Country.objects.published().with_list_data()
+    rows = CountryFilter(query, queryset=countries).qs
+    return rows.order_by(*comparison_order(query.get("sort", "name")))
 
 
-def filter_options(params):
+def filter_options(query):
+    """(name, label, choices, chosen value) for each of the table's filters."""
+    filters = CountryFilter.base_filters
     return [
-        (key, label, choices, params.get(key, ""))
-        for key, (label, choices, _lookup) in FILTERS.items()
+        (name, filters[name].label, filters[name].extra["choices"], query.get(name, ""))
+        for name in TABLE_FILTERS
     ]

@@ -5,15 +5,15 @@ from django.utils.http import quote_etag
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from ..downloads import prepared_download
-from ..export import (
+from ...models import Country
+from ...opendata.downloads import prepared_download
+from ...opendata.export import (
     CSV_TABLE_NAMES,
     DATA_LICENCE,
     combined_fixture_chunks,
     csv_chunks,
     fixtures_zip,
 )
-from ..models import Country
 
 
 class DataView(TemplateView):

@@ -20,15 +20,13 @@ from pathlib import Path
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 
-from .models import BlockedSite, ConstitutionalArticle, Country, Isp, Metric, Source
+from ..models import ENTRY_ROW_RELATIONS, Country, Source
 
 SHARED_FILE = "sources.json"
 DATA_LICENCE = {
     "name": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
     "url": "https://creativecommons.org/licenses/by/4.0/",
 }
-COUNTRY_ROWS = ("articles", "blocked_sites", "metrics", "isps")
-CONTENT_MODELS = (Source, Country, ConstitutionalArticle, BlockedSite, Metric, Isp)
 # Not content: who reviewed an entry is a user account, and accounts are never exported.
 UNEXPORTED_FIELDS = {"countries.country": {"reviewed_by"}}
 
@@ -72,7 +70,7 @@ def by_natural_key(rows):
 def country_objects(country):
     """A country and its rows in file order; `country` should come `with_page_data()`."""
     yield country
-    for relation in COUNTRY_ROWS:
+    for relation in ENTRY_ROW_RELATIONS:
         yield from by_natural_key(getattr(country, relation).all())
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from .worldmap import INDICATORS, build_map, countries_for_map, get_indicator
+from ..worldmap import INDICATORS, build_map, countries_for_map, get_indicator
 
 
 def map_context(indicator_key):

@@ -22,23 +22,23 @@ import ijson
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, models, transaction
 
-from .cache import changes_batched
-from .fields import next_version_stamp
-from .history import record_revisions
-from .models import BlockedSite, ConstitutionalArticle, Country, Isp, Metric, Source
+from ..cache import changes_batched
+from ..fields import next_version_stamp
+from ..history import record_revisions
+from ..models import (
+    CONTENT_MODELS,
+    ENTRY_ROW_MODELS,
+    Country,
+    Source,
+    natural_key_fields,
+)
 
+# Sources and countries first, then the rows that refer to them.
 FIRST_PASS = (Source, Country)
-SECOND_PASS = (ConstitutionalArticle, BlockedSite, Metric, Isp)
-MODELS = {model._meta.label_lower: model for model in (*FIRST_PASS, *SECOND_PASS)}
+SECOND_PASS = ENTRY_ROW_MODELS
+MODELS = {model._meta.label_lower: model for model in CONTENT_MODELS}
 # The fields that make up each model's natural key, foreign keys by their own natural key.
-NATURAL_KEY_FIELDS = {
-    Source: ("name",),
-    Country: ("iso_code",),
-    ConstitutionalArticle: ("country", "number"),
-    BlockedSite: ("country", "name"),
-    Metric: ("country", "kind", "year"),
-    Isp: ("country", "name"),
-}
+NATURAL_KEY_FIELDS = {model: natural_key_fields(model) for model in CONTENT_MODELS}
 MAX_PROBLEMS = 100
 READ_CHUNK = 64 * 1024
 # What one object of a fixture may hold: generous for any entry's row (an article of a

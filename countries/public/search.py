@@ -22,9 +22,9 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from .markdown import markdown_to_text
-from .models import BlockedSite, ConstitutionalArticle, Country, Isp
-from .sections import SECTIONS
+from ..markdown import markdown_to_text
+from ..models import BlockedSite, ConstitutionalArticle, Country, Isp
+from ..sections import SECTIONS
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from .choices import MetricKind
+from ..choices import MetricKind
 
 WIDTH, HEIGHT, PAD_X, PAD_TOP, PAD_BOTTOM = 320, 150, 36, 12, 28
 

@@ -1,0 +1,80 @@
+"""A country entry and what belongs to it.
+
+Reading order: `sources` (shared by all entries), `entries` (the country), `rows` (what an entry
+owns: quoted articles, blocked sites, figures, ISPs), `revisions` (what readers saw of each
+revision), `versions` (the content version behind the page cache). Every model has a natural
+key, so fixtures never carry primary keys, and every rule the data must obey is a database
+constraint as well as a validation error.
+
+An entry's shape is declared once: `rows.ENTRY_ROW_MODELS` (the kinds of rows), each row's
+`NATURAL_KEY`, and `Country.WORKFLOW_FIELDS`. What follows here derives from it.
+"""
+
+import reversion
+
+from .base import (
+    COUNTRY_CODES,
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    MARKDOWN_MAX_LENGTH,
+    ChoiceLabelsMixin,  # named by the migrations, as a base of the models
+    NotesMixin,
+    format_metric_value,
+    oldest_current_metric_year,
+    review_cutoff,
+)
+from .entries import Country, page_data_lookups
+from .revisions import EntryRevision
+from .rows import (
+    ENTRY_ROW_MODELS,
+    ENTRY_ROW_RELATIONS,
+    BlockedSite,
+    ConstitutionalArticle,
+    Isp,
+    Metric,
+    has_source,
+    row_relation,
+)
+from .sources import Source
+from .versions import ContentVersion
+
+# Content: what fixtures, downloads and the page cache are about, in dependency order.
+CONTENT_MODELS = (Source, Country, *ENTRY_ROW_MODELS)
+WORKFLOW_FIELDS = Country.WORKFLOW_FIELDS
+
+
+def natural_key_fields(model):
+    """The fields a content model's natural key is made of, foreign keys by their own key."""
+    return ("country", *model.NATURAL_KEY) if model in ENTRY_ROW_MODELS else model.NATURAL_KEY
+
+
+# One save of an entry is one revision: the country with all its rows, without its workflow.
+reversion.register(Country, follow=list(ENTRY_ROW_RELATIONS), exclude=Country.WORKFLOW_FIELDS)
+
+__all__ = [
+    "CONTENT_MODELS",
+    "COUNTRY_CODES",
+    "EARLIEST_YEAR",
+    "ENTRY_ROW_MODELS",
+    "ENTRY_ROW_RELATIONS",
+    "LATEST_YEAR",
+    "MARKDOWN_MAX_LENGTH",
+    "WORKFLOW_FIELDS",
+    "BlockedSite",
+    "ChoiceLabelsMixin",
+    "NotesMixin",
+    "ConstitutionalArticle",
+    "ContentVersion",
+    "Country",
+    "EntryRevision",
+    "Isp",
+    "Metric",
+    "Source",
+    "format_metric_value",
+    "has_source",
+    "natural_key_fields",
+    "oldest_current_metric_year",
+    "page_data_lookups",
+    "review_cutoff",
+    "row_relation",
+]

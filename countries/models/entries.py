@@ -1,0 +1,262 @@
+"""The country entry: its fields, the queries pages make of it, and what it shows."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import (
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from ..choices import MetricKind, Protection, Region, Topic
+from ..fields import VersionStampField
+from ..sections import SECTIONS
+from .base import (
+    COUNTRY_CODES,
+    ChoiceLabelsMixin,
+    markdown_field,
+    markdown_length_constraint,
+    oldest_current_metric_year,
+    one_of,
+    review_cutoff,
+)
+from .rows import ENTRY_ROW_RELATIONS, ConstitutionalArticle, Metric, has_source
+
+
+def quotes_topic(topic):
+    """Whether the entry quotes a constitutional article protecting `topic` (an annotation)."""
+    return Exists(ConstitutionalArticle.objects.filter(country=OuterRef("pk"), topic=topic))
+
+
+class CountryQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def drafts(self):
+        return self.filter(is_published=False)
+
+    def not_reviewed_since(self, since):
+        return self.filter(Q(last_reviewed__isnull=True) | Q(last_reviewed__lt=since))
+
+    def stale(self):
+        """Entries nobody has reviewed for REVIEW_INTERVAL_DAYS."""
+        return self.not_reviewed_since(review_cutoff())
+
+    def with_latest_metric_year(self):
+        return self.annotate(latest_metric_year=Max("metrics__year"))
+
+    def with_outdated_metrics(self):
+        """Entries whose newest figure is older than METRIC_MAX_AGE_YEARS (or that have none)."""
+        return self.with_latest_metric_year().filter(
+            Q(latest_metric_year__isnull=True)
+            | Q(latest_metric_year__lt=oldest_current_metric_year())
+        )
+
+    def with_indicators(self):
+        """What the map and the comparison table colour and sort by: the newest internet
+        penetration figure and its year, and whether speech and privacy articles are quoted."""
+        latest_penetration = Metric.objects.filter(
+            country=OuterRef("pk"), kind=MetricKind.INTERNET_PENETRATION
+        ).order_by("-year")
+        return self.annotate(
+            latest_penetration=Subquery(latest_penetration.values("value")[:1]),
+            latest_penetration_year=Subquery(latest_penetration.values("year")[:1]),
+            quotes_speech=quotes_topic(Topic.SPEECH),
+            quotes_privacy=quotes_topic(Topic.PRIVACY),
+        )
+
+    def with_list_data(self):
+        """What the country list shows: the indicators and the number of sites, in one query."""
+        # Meta.ordering does not apply to aggregating queries: order explicitly.
+        return (
+            self.with_indicators()
+            .annotate(blocked_site_count=Count("blocked_sites", distinct=True))
+            .order_by(*self.model._meta.ordering)
+        )
+
+    def with_page_data(self):
+        """Everything a country page shows, in a fixed number of queries."""
+        return self.prefetch_related(*page_data_lookups())
+
+
+def page_data_lookups():
+    """Each kind of row an entry owns, with the source each row names."""
+    return tuple(
+        Prefetch(relation, model.objects.select_related("source"))
+        if has_source(model)
+        else relation
+        for relation, model in ENTRY_ROW_RELATIONS.items()
+    )
+
+
+class CountryManager(models.Manager.from_queryset(CountryQuerySet)):
+    def get_by_natural_key(self, iso_code):
+        return self.get(iso_code=iso_code)
+
+
+class Country(ChoiceLabelsMixin, models.Model):
+    """An entry: a country's prose, key facts and workflow state; its rows are ENTRY_ROW_MODELS.
+
+    Publication and review are workflow state, not content (WORKFLOW_FIELDS): revisions leave
+    them out, so reverting the text never unpublishes or un-reviews an entry.
+    """
+
+    NATURAL_KEY = ("iso_code",)
+    WORKFLOW_FIELDS = ("is_published", "last_reviewed", "reviewed_by")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        help_text=_("The last part of the page's address: kazakhstan in /countries/kazakhstan/."),
+    )
+    iso_code = CountryField(_("ISO 3166-1 code"), unique=True)
+    region = models.CharField(
+        _("region"),
+        max_length=3,
+        choices=Region.choices,
+        help_text=_("UN M49 sub-region."),
+    )
+
+    # The entry's prose, one Markdown field per section, in the order the page shows them.
+    summary = markdown_field(_("summary"), blank=False)
+    censorship = markdown_field(
+        _("censorship and restrictions on speech"),
+        help_text=_(
+            "Write [[Article 20]] as a paragraph of its own to place a quoted article; "
+            "articles not placed appear at the end of their section."
+        ),
+    )
+    website_blocking = markdown_field(_("website blocking"))
+    privacy = markdown_field(_("privacy"))
+    internet_access = markdown_field(_("internet access"))
+    isp_safe_harbors = markdown_field(_("ISP safe harbors"))
+    net_neutrality = markdown_field(_("net neutrality"))
+
+    # Structured facts beside the prose.
+    isp_safe_harbor_status = models.CharField(
+        _("ISP safe harbor"),
+        max_length=10,
+        choices=Protection.choices,
+        default=Protection.UNKNOWN,
+        help_text=_("Does the law shield ISPs from liability for what users publish?"),
+    )
+    net_neutrality_status = models.CharField(
+        _("net neutrality protection"),
+        max_length=10,
+        choices=Protection.choices,
+        default=Protection.UNKNOWN,
+        help_text=_("Does the law protect net neutrality?"),
+    )
+    isp_count = models.PositiveIntegerField(
+        _("number of ISPs"),
+        null=True,
+        blank=True,
+        help_text=_("All ISPs in the country, named below or not. Empty if unknown."),
+    )
+    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    is_published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Drafts are seen only by editors, on the preview."),
+    )
+    # Also the entry's version: every save moves it on, so a form that was opened before another
+    # editor's save can tell (see admin.CountryForm).
+    updated_at = VersionStampField(_("updated"))
+
+    objects = CountryManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        permissions = [
+            ("publish_country", _("Can publish and unpublish entries")),
+            ("review_country", _("Can mark entries as reviewed")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(iso_code__in=COUNTRY_CODES),
+                name="country_iso_code_valid",
+                violation_error_code="invalid_iso_code",
+                violation_error_message=_("Not an ISO 3166-1 alpha-2 country code."),
+            ),
+            models.CheckConstraint(condition=one_of("region", Region), name="country_region_valid"),
+            models.CheckConstraint(
+                condition=one_of("isp_safe_harbor_status", Protection),
+                name="country_isp_safe_harbor_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=one_of("net_neutrality_status", Protection),
+                name="country_net_neutrality_status_valid",
+            ),
+            models.CheckConstraint(condition=~Q(slug=""), name="country_slug_not_empty"),
+            *(markdown_length_constraint("country", spec.field) for spec in SECTIONS),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("countries:detail", kwargs={"slug": self.slug})
+
+    def get_preview_url(self):
+        return reverse("countries:preview", kwargs={"slug": self.slug})
+
+    @property
+    def is_stale(self):
+        return self.last_reviewed is None or self.last_reviewed < review_cutoff()
+
+    def natural_key(self):
+        return (self.iso_code.code,)
+
+    # What the pages show, computed from prefetched rows (see CountryQuerySet.with_page_data).
+
+    def load_page_data(self):
+        """Fetch what `with_page_data()` would have, for an entry already in hand."""
+        prefetch_related_objects([self], *page_data_lookups())
+        return self
+
+    def sections(self):
+        from ..sections import build_sections
+
+        return build_sections(self)
+
+    def summary_line(self):
+        from ..sections import first_sentence
+
+        return first_sentence(self.summary)
+
+    def latest_metrics(self):
+        """The most recent metric of each kind."""
+        latest = {}
+        for metric in sorted(self.metrics.all(), key=lambda m: m.year):
+            latest[metric.kind] = metric
+        return [latest[kind] for kind in MetricKind if kind in latest]
+
+    def sources(self):
+        """Every source the entry's rows cite, by name (rows should be prefetched)."""
+        rows = [*self.articles.all(), *self.blocked_sites.all(), *self.metrics.all()]
+        found = {row.source.pk: row.source for row in rows if row.source_id}
+        return sorted(found.values(), key=lambda source: source.name)
+
+    def public_changes(self, limit=20):
+        """When the entry changed and what changed, for readers; never who changed it."""
+        return self.revision_states.public()[:limit]

@@ -1,0 +1,59 @@
+"""Where a fact comes from, shared by all countries."""
+
+import reversion
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .base import web_link
+
+
+class SourceQuerySet(models.QuerySet):
+    def cited_by_published(self):
+        """Sources that a published entry cites: those of drafts are not public yet."""
+        return self.filter(
+            Q(articles__country__is_published=True)
+            | Q(blocked_sites__country__is_published=True)
+            | Q(metrics__country__is_published=True)
+        ).distinct()
+
+
+class SourceManager(models.Manager.from_queryset(SourceQuerySet)):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+@reversion.register()
+class Source(models.Model):
+    """Where a fact comes from: a body (ITU), a law, a report. Shared by all countries."""
+
+    NATURAL_KEY = ("name",)
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    url = models.URLField(
+        _("link"),
+        max_length=500,
+        blank=True,
+        help_text=_("Leave empty when the source gives no link; never guess one."),
+    )
+
+    objects = SourceManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            models.CheckConstraint(
+                condition=web_link("url"),
+                name="source_url_is_web_link",
+                violation_error_code="invalid_url",
+                violation_error_message=_("A link starts with http:// or https://."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
