@@ -11,7 +11,7 @@ PORT ?= 8000
 help:
 	@echo "make run    - set up (venv, install, migrate, load fixtures) and serve on 127.0.0.1:$(PORT)"
 	@echo "make test   - the whole suite: SQLite, PostgreSQL, browser"
-	@echo "make lint   - ruff check and format check"
+	@echo "make lint   - ruff check and format check, and the architecture's import contracts"
 	@echo "make bench  - performance figures on a large generated dataset (a table; ~20 min)"
 	@echo "make soak   - readers, editors and a PostgreSQL restart under load (a table; ~2 min)"
 	@echo "make audit  - known vulnerabilities in the pinned requirements, and the security lint"
@@ -71,6 +71,7 @@ hashes: | $(BIN)/python
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .

@@ -36,6 +36,8 @@ import pytest
 
 from .forms import read_form
 
+pytestmark = pytest.mark.once  # a server of its own on a SQLite file, whatever the tier's
+
 PROJECT = Path(__file__).resolve().parent.parent
 PASSWORD = "a-long-password-for-three-editors"
 EDITORS = ["amira", "bolat", "chen"]

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.once  # its own SQLite database, whatever the tier's
+
 ROOT = Path(__file__).resolve().parent.parent
 COPIED = ["Makefile", "manage.py", "requirements.txt", "requirements-dev.txt", "README.md"]
 COPIED_FOLDERS = ["netfree", "countries", "templates", "fixtures"]
