@@ -40,9 +40,7 @@ def test_every_part_agrees_with_the_entry_shape():
 
     country_admin = admin.site._registry[Country]
     assert [inline.model for inline in country_admin.inlines] == list(ENTRY_ROW_MODELS)
-    assert {ArticleInline, BlockedSiteInline, MetricInline, IspInline} == set(
-        country_admin.inlines
-    )
+    assert {ArticleInline, BlockedSiteInline, MetricInline, IspInline} == set(country_admin.inlines)
     # …in every revision of the entry, without the workflow state…
     options = reversion.revisions._get_options(Country)
     assert list(options.follow) == relations
