@@ -23,6 +23,7 @@ port, the query string) is kept in this process's bounded memory only, never in 
 cache, so no client can fill it.
 """
 
+import functools
 import hashlib
 import threading
 import time
@@ -35,7 +36,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.http import HttpResponse, HttpResponseNotModified
 from django.http.request import split_domain_port
-from django.urls import get_script_prefix
+from django.urls import get_script_prefix, reverse
 from django.utils.http import http_date, parse_http_date_safe, quote_etag, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -44,7 +45,6 @@ from .markdown import budget_exhausted
 from .models import ContentVersion
 
 PAGE_TIMEOUT = 24 * 3600
-UNCACHED_PREFIXES = (f"/{settings.ADMIN_URL}", "/markdownx/", "/media/", "/static/", "/data/")
 PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
 # What views mark on a response for the security middleware outside this one (the embeddable
 # map's exemptions from X-Frame-Options and frame-ancestors): kept with the page, so a copy
@@ -164,11 +164,25 @@ def cached_fragment(request, name, *key_parts, render):
     return mark_safe(html)  # noqa: S308 -- our own templates' output, escaped when rendered
 
 
+@functools.cache
+def uncached_prefixes():
+    """What the page cache never keeps: the admin and the editor's addresses (signed-in work),
+    uploaded media and static files, and the downloads (served as files, validators of their
+    own)."""
+    prefix = get_script_prefix()  # matched against path_info, which is without it
+    names = ["admin:index", "markdownx_markdownify", "markdownx_upload", "countries:data"]
+    return (
+        *(f"/{reverse(name)[len(prefix) :]}" for name in names),
+        f"/{settings.MEDIA_URL.lstrip('/')}",
+        f"/{settings.STATIC_URL.lstrip('/')}",
+    )
+
+
 def is_cacheable_request(request):
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and not request.path.startswith(UNCACHED_PREFIXES)
+        and not request.path_info.startswith(uncached_prefixes())
     )
 
 

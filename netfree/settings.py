@@ -81,7 +81,7 @@ ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 
 # Content Security Policy (django-csp): nothing runs or loads unless it comes from this site,
 # an inline script would need the request's nonce, and no other site may frame a page (the
-# embeddable map relaxes frame-ancestors for itself, countries/map_views.py).
+# embeddable map relaxes frame-ancestors for itself, countries/public/views/maps.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -256,7 +256,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 WHITENOISE_ROOT = BASE_DIR / "netfree" / "root"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
-# The public downloads, built once per content version (countries/downloads.py).
+# The public downloads, built once per content version (countries/opendata/downloads.py).
 DOWNLOADS_ROOT = Path(os.environ.get("DJANGO_DOWNLOADS_ROOT", BASE_DIR / "downloads"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -25,6 +25,7 @@ from ..models import (
     Country,
     oldest_current_metric_year,
     review_cutoff,
+    review_interval_months,
 )
 from ..opendata.export import fixtures_zip
 from ..sections import SECTIONS
@@ -275,6 +276,7 @@ class CountryAdmin(NoLostUpdatesMixin, MarkdownAdminMixin, CompareVersionAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context.update(
+            review_months=review_interval_months(),
             can_publish=self.has_publish_permission(request),
             can_review=self.has_review_permission(request),
             preview_action=reverse("admin:countries_country_preview_unsaved", args=[obj.pk])

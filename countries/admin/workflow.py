@@ -3,12 +3,14 @@
 import json
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ..choices import REGION_OF_COUNTRY
 from ..fields import version_token
-from ..models import Country
+from ..models import Country, review_interval_months
 
 
 class CountryForm(forms.ModelForm):
@@ -35,7 +37,11 @@ class ReviewFilter(admin.SimpleListFilter):
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
-        return [("stale", _("Not reviewed for 12 months")), ("current", _("Reviewed recently"))]
+        months = review_interval_months()
+        stale = ngettext(
+            "Not reviewed for %(months)d month", "Not reviewed for %(months)d months", months
+        ) % {"months": months}
+        return [("stale", stale), ("current", _("Reviewed recently"))]
 
     def queryset(self, request, queryset):
         stale = Country.objects.stale().values("pk")
@@ -51,7 +57,11 @@ class MetricsAgeFilter(admin.SimpleListFilter):
     parameter_name = "figures"
 
     def lookups(self, request, model_admin):
-        return [("outdated", _("Newest figure over 5 years old")), ("current", _("Recent figures"))]
+        years = settings.METRIC_MAX_AGE_YEARS
+        outdated = ngettext(
+            "Newest figure over %(years)d year old", "Newest figure over %(years)d years old", years
+        ) % {"years": years}
+        return [("outdated", outdated), ("current", _("Recent figures"))]
 
     def queryset(self, request, queryset):
         outdated = Country.objects.with_outdated_metrics().values("pk")

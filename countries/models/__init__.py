@@ -22,6 +22,7 @@ from .base import (
     format_metric_value,
     oldest_current_metric_year,
     review_cutoff,
+    review_interval_months,
 )
 from .entries import Country, page_data_lookups
 from .revisions import EntryRevision
@@ -76,5 +77,6 @@ __all__ = [
     "oldest_current_metric_year",
     "page_data_lookups",
     "review_cutoff",
+    "review_interval_months",
     "row_relation",
 ]

@@ -65,6 +65,12 @@ def review_cutoff():
     return datetime.date.today() - datetime.timedelta(days=settings.REVIEW_INTERVAL_DAYS)
 
 
+def review_interval_months():
+    """REVIEW_INTERVAL_DAYS in whole months, for what editors read ("not reviewed for 12
+    months"): labels say what the setting says."""
+    return round(settings.REVIEW_INTERVAL_DAYS * 12 / 365)
+
+
 def oldest_current_metric_year():
     return datetime.date.today().year - settings.METRIC_MAX_AGE_YEARS
 

@@ -178,7 +178,7 @@ class Country(ChoiceLabelsMixin, models.Model):
         help_text=_("Drafts are seen only by editors, on the preview."),
     )
     # Also the entry's version: every save moves it on, so a form that was opened before another
-    # editor's save can tell (see admin.CountryForm).
+    # editor's save can tell (see admin.conflicts).
     updated_at = VersionStampField(_("updated"))
 
     objects = CountryManager()

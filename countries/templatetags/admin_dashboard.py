@@ -1,11 +1,12 @@
 import datetime
 
 from django import template
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 from reversion.models import Version
 
-from countries.models import Country
+from countries.models import Country, review_interval_months
 
 register = template.Library()
 
@@ -40,4 +41,6 @@ def attention_dashboard(context):
         "outdated_count": outdated.count(),
         "changed_by_others": changed_by_others[:SHOWN],
         "recent_days": RECENT_DAYS,
+        "review_months": review_interval_months(),
+        "figure_years": settings.METRIC_MAX_AGE_YEARS,
     }

@@ -20,7 +20,7 @@ def percentage(value):
 def sort_query(query, key, current):
     """The query string that sorts by `key`, reversing the order if it is already sorted so.
 
-    `query` is the page's own (see countries.comparison.comparison_query).
+    `query` is the page's own (see countries.public.comparison.comparison_query).
     """
     return urlencode({**query, "sort": f"-{key}" if current == key else key})
 
