@@ -56,6 +56,40 @@ class Action(models.TextChoices):
     BLOCKED_OR_THROTTLED = "blocked_or_throttled", _("Blocked or throttled")
 
 
+class Review(models.TextChoices):
+    """Whether an editor has confirmed a listed site as blocked or throttled.
+
+    A row of a Citizen Lab test list is a URL *to test*, not a finding: imported rows are
+    candidates, public only once an editor confirms them; a dismissed one stays dismissed
+    when the list is imported again.
+    """
+
+    CONFIRMED = "confirmed", _("Confirmed")
+    CANDIDATE = "candidate", _("Candidate: to triage")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class Licence(models.TextChoices):
+    """The licences sources publish data under (a download states the ones that apply)."""
+
+    CC_BY_4 = "CC-BY-4.0", _("Creative Commons Attribution 4.0 (CC BY 4.0)")
+    CC_BY_NC_SA_4 = "CC-BY-NC-SA-4.0", _(
+        "Creative Commons Attribution-NonCommercial-ShareAlike 4.0 (CC BY-NC-SA 4.0)"
+    )
+    CC0 = "CC0-1.0", _("Public domain dedication (CC0 1.0)")
+
+    @property
+    def url(self):
+        return LICENCE_URLS[self]
+
+
+LICENCE_URLS = {
+    Licence.CC_BY_4: "https://creativecommons.org/licenses/by/4.0/",
+    Licence.CC_BY_NC_SA_4: "https://creativecommons.org/licenses/by-nc-sa/4.0/",
+    Licence.CC0: "https://creativecommons.org/publicdomain/zero/1.0/",
+}
+
+
 class SiteStatus(models.TextChoices):
     ONGOING = "ongoing", _("Ongoing")
     LIFTED = "lifted", _("Lifted")

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import PERCENTAGE_KINDS, Action, Category, MetricKind, SiteStatus, Topic
+from ..choices import PERCENTAGE_KINDS, Action, Category, MetricKind, Review, SiteStatus, Topic
 from ..fields import ClauseListField
 from ..validators import validate_url_or_domain
 from .base import (
@@ -123,6 +123,16 @@ class ConstitutionalArticle(NotesMixin, ChoiceLabelsMixin, EntryRow):
         return list(enumerate(self.clauses, start=1))
 
 
+class BlockedSiteQuerySet(EntryRowQuerySet):
+    def published(self):
+        """Confirmed sites of published entries: candidates are not findings."""
+        return super().published().filter(review=Review.CONFIRMED)
+
+
+class BlockedSiteManager(EntryRowManager.from_queryset(BlockedSiteQuerySet)):
+    pass
+
+
 @reversion.register()
 class BlockedSite(NotesMixin, ChoiceLabelsMixin, EntryRow):
     NATURAL_KEY = ("name",)
@@ -141,13 +151,29 @@ class BlockedSite(NotesMixin, ChoiceLabelsMixin, EntryRow):
         validators=[validate_url_or_domain],
         help_text=_("Leave empty where there is none (e.g. “blogs” in general)."),
     )
-    action = models.CharField(_("what was done"), max_length=30, choices=Action.choices)
+    action = models.CharField(
+        _("what was done"),
+        max_length=30,
+        choices=Action.choices,
+        blank=True,
+        help_text=_("Empty only for a candidate nobody has triaged yet."),
+    )
     category = models.CharField(
         _("category"),
         max_length=5,
         choices=Category.choices,
         blank=True,
         help_text=_("Citizen Lab test-list category."),
+    )
+    review = models.CharField(
+        _("review"),
+        max_length=10,
+        choices=Review.choices,
+        default=Review.CONFIRMED,
+        help_text=_(
+            "Candidates (imported from a test list) are not public until an editor confirms "
+            "them as blocked or throttled, with a source."
+        ),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=SiteStatus.choices, default=SiteStatus.REPORTED
@@ -165,6 +191,34 @@ class BlockedSite(NotesMixin, ChoiceLabelsMixin, EntryRow):
     )
     notes = markdown_field(_("notes"))
 
+    # What the Citizen Lab test list says of it (countries.opendata.testlists).
+    test_list_date = models.DateField(_("on the test list since"), null=True, blank=True)
+    test_list_source = models.CharField(
+        _("added to the test list by"), max_length=100, blank=True
+    )
+    test_list_notes = models.TextField(_("test list notes"), blank=True)
+    reports_blocking = models.BooleanField(
+        _("the list's notes report blocking"),
+        default=False,
+        help_text=_("Flagged for the editor to check; never taken as a confirmation."),
+    )
+    left_test_list_on = models.DateField(
+        _("gone from the test list on"),
+        null=True,
+        blank=True,
+        help_text=_("A later import of the list no longer held it."),
+    )
+
+    # OONI's measurements of it from the country (countries.opendata.ooni).
+    ooni_checked_on = models.DateField(_("OONI checked on"), null=True, blank=True)
+    ooni_measurements = models.PositiveIntegerField(_("OONI measurements"), null=True, blank=True)
+    ooni_anomalies = models.PositiveIntegerField(_("OONI anomalies"), null=True, blank=True)
+    ooni_confirmed = models.PositiveIntegerField(
+        _("OONI confirmed blocks"), null=True, blank=True
+    )
+
+    objects = BlockedSiteManager()
+
     class Meta:
         ordering = ["country", "name"]
         verbose_name = _("blocked site")
@@ -177,7 +231,14 @@ class BlockedSite(NotesMixin, ChoiceLabelsMixin, EntryRow):
                 violation_error_message=_("This country already lists a site with this name."),
             ),
             models.CheckConstraint(
-                condition=one_of("action", Action), name="blocked_site_action_valid"
+                condition=one_of("action", Action)
+                | Q(action="", review__in=[Review.CANDIDATE, Review.DISMISSED]),
+                name="blocked_site_action_valid",
+                violation_error_code="action_required",
+                violation_error_message=_("Say what was done to a site before confirming it."),
+            ),
+            models.CheckConstraint(
+                condition=one_of("review", Review), name="blocked_site_review_valid"
             ),
             models.CheckConstraint(
                 condition=Q(category="") | one_of("category", Category),

@@ -5,7 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .base import web_link
+from ..choices import Licence
+from .base import one_of, web_link
 
 
 class SourceQuerySet(models.QuerySet):
@@ -36,6 +37,19 @@ class Source(models.Model):
         blank=True,
         help_text=_("Leave empty when the source gives no link; never guess one."),
     )
+    licence = models.CharField(
+        _("licence"),
+        max_length=20,
+        choices=Licence.choices,
+        blank=True,
+        help_text=_("The licence the source publishes its data under, where it says."),
+    )
+    attribution = models.CharField(
+        _("attribution"),
+        max_length=300,
+        blank=True,
+        help_text=_("How the source asks to be credited, e.g. “Citizen Lab, test-lists”."),
+    )
 
     objects = SourceManager()
 
@@ -44,6 +58,10 @@ class Source(models.Model):
         verbose_name = _("source")
         verbose_name_plural = _("sources")
         constraints = [
+            models.CheckConstraint(
+                condition=Q(licence="") | one_of("licence", Licence),
+                name="source_licence_valid",
+            ),
             models.CheckConstraint(
                 condition=web_link("url"),
                 name="source_url_is_web_link",
