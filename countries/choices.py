@@ -73,8 +73,9 @@ class Licence(models.TextChoices):
     """The licences sources publish data under (a download states the ones that apply)."""
 
     CC_BY_4 = "CC-BY-4.0", _("Creative Commons Attribution 4.0 (CC BY 4.0)")
-    CC_BY_NC_SA_4 = "CC-BY-NC-SA-4.0", _(
-        "Creative Commons Attribution-NonCommercial-ShareAlike 4.0 (CC BY-NC-SA 4.0)"
+    CC_BY_NC_SA_4 = (
+        "CC-BY-NC-SA-4.0",
+        _("Creative Commons Attribution-NonCommercial-ShareAlike 4.0 (CC BY-NC-SA 4.0)"),
     )
     CC0 = "CC0-1.0", _("Public domain dedication (CC0 1.0)")
 

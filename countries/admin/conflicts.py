@@ -47,7 +47,9 @@ class NoLostUpdatesMixin:
         loaded = request.POST.get("loaded_version", "")
         if current is None or version_token(current) == loaded:
             return None
-        conflict = merge_since(Country.objects.with_page_data().get(pk=pk), loaded, request.POST)
+        conflict = merge_since(
+            Country.objects.with_page_data(public=False).get(pk=pk), loaded, request.POST
+        )
         conflict.merged_data["loaded_version"] = version_token(current)
         return conflict
 

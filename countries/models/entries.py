@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from ..choices import MetricKind, Protection, Region, Topic
+from ..choices import MetricKind, Protection, Region, Review, Topic
 from ..fields import VersionStampField
 from ..sections import SECTIONS
 from .base import (
@@ -78,23 +78,32 @@ class CountryQuerySet(models.QuerySet):
         # Meta.ordering does not apply to aggregating queries: order explicitly.
         return (
             self.with_indicators()
-            .annotate(blocked_site_count=Count("blocked_sites", distinct=True))
+            .annotate(
+                blocked_site_count=Count(
+                    "blocked_sites",
+                    filter=Q(blocked_sites__review=Review.CONFIRMED),
+                    distinct=True,
+                )
+            )
             .order_by(*self.model._meta.ordering)
         )
 
-    def with_page_data(self):
-        """Everything a country page shows, in a fixed number of queries."""
-        return self.prefetch_related(*page_data_lookups())
+    def with_page_data(self, public=True):
+        """Everything a country page shows, in a fixed number of queries; with `public`
+        off, every row (the maintainers' export, the editors' conflict check)."""
+        return self.prefetch_related(*page_data_lookups(public))
 
 
-def page_data_lookups():
-    """Each kind of row an entry owns, with the source each row names."""
-    return tuple(
-        Prefetch(relation, model.objects.select_related("source"))
-        if has_source(model)
-        else relation
-        for relation, model in ENTRY_ROW_RELATIONS.items()
-    )
+def page_data_lookups(public=True):
+    """Each kind of row an entry owns (those readers may see, if `public`), with the source
+    each row names."""
+    lookups = []
+    for relation, model in ENTRY_ROW_RELATIONS.items():
+        rows = model.objects.public() if public else model.objects.all()
+        lookups.append(
+            Prefetch(relation, rows.select_related("source") if has_source(model) else rows)
+        )
+    return tuple(lookups)
 
 
 class CountryManager(models.Manager.from_queryset(CountryQuerySet)):
@@ -229,9 +238,9 @@ class Country(ChoiceLabelsMixin, models.Model):
 
     # What the pages show, computed from prefetched rows (see CountryQuerySet.with_page_data).
 
-    def load_page_data(self):
+    def load_page_data(self, public=True):
         """Fetch what `with_page_data()` would have, for an entry already in hand."""
-        prefetch_related_objects([self], *page_data_lookups())
+        prefetch_related_objects([self], *page_data_lookups(public))
         return self
 
     def sections(self):

@@ -28,10 +28,14 @@ from .sources import Source
 
 
 class EntryRowQuerySet(models.QuerySet):
+    def public(self):
+        """The rows readers may see, once their entry is published (all, but for sites)."""
+        return self
+
     def published(self):
-        """Rows of published entries, with their country (and source, where rows have one)."""
+        """Public rows of published entries, with their country (and source, if any)."""
         related = ["country", *(["source"] if has_source(self.model) else [])]
-        return self.filter(country__is_published=True).select_related(*related)
+        return self.filter(country__is_published=True).public().select_related(*related)
 
 
 class EntryRowManager(models.Manager.from_queryset(EntryRowQuerySet)):
@@ -124,9 +128,9 @@ class ConstitutionalArticle(NotesMixin, ChoiceLabelsMixin, EntryRow):
 
 
 class BlockedSiteQuerySet(EntryRowQuerySet):
-    def published(self):
-        """Confirmed sites of published entries: candidates are not findings."""
-        return super().published().filter(review=Review.CONFIRMED)
+    def public(self):
+        """Confirmed sites only: a candidate from a test list is a URL to test, not a finding."""
+        return self.filter(review=Review.CONFIRMED)
 
 
 class BlockedSiteManager(EntryRowManager.from_queryset(BlockedSiteQuerySet)):
@@ -193,9 +197,7 @@ class BlockedSite(NotesMixin, ChoiceLabelsMixin, EntryRow):
 
     # What the Citizen Lab test list says of it (countries.opendata.testlists).
     test_list_date = models.DateField(_("on the test list since"), null=True, blank=True)
-    test_list_source = models.CharField(
-        _("added to the test list by"), max_length=100, blank=True
-    )
+    test_list_source = models.CharField(_("added to the test list by"), max_length=100, blank=True)
     test_list_notes = models.TextField(_("test list notes"), blank=True)
     reports_blocking = models.BooleanField(
         _("the list's notes report blocking"),
@@ -213,9 +215,7 @@ class BlockedSite(NotesMixin, ChoiceLabelsMixin, EntryRow):
     ooni_checked_on = models.DateField(_("OONI checked on"), null=True, blank=True)
     ooni_measurements = models.PositiveIntegerField(_("OONI measurements"), null=True, blank=True)
     ooni_anomalies = models.PositiveIntegerField(_("OONI anomalies"), null=True, blank=True)
-    ooni_confirmed = models.PositiveIntegerField(
-        _("OONI confirmed blocks"), null=True, blank=True
-    )
+    ooni_confirmed = models.PositiveIntegerField(_("OONI confirmed blocks"), null=True, blank=True)
 
     objects = BlockedSiteManager()
 

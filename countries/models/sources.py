@@ -67,7 +67,7 @@ class Source(models.Model):
                 name="source_url_is_web_link",
                 violation_error_code="invalid_url",
                 violation_error_message=_("A link starts with http:// or https://."),
-            )
+            ),
         ]
 
     def __str__(self):

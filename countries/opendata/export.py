@@ -86,7 +86,7 @@ def country_filename(country):
 
 
 def countries_for_export(slugs=None, published_only=False):
-    countries = Country.objects.with_page_data().order_by("iso_code")
+    countries = Country.objects.with_page_data(public=published_only).order_by("iso_code")
     if published_only:
         countries = countries.published()
     if slugs:

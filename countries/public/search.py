@@ -87,6 +87,7 @@ def _postgres_scores(query):
     for model in (ConstitutionalArticle, BlockedSite):
         rows = (
             model.objects.filter(country__is_published=True)
+            .public()
             .annotate(document=_document(model._meta.db_table))
             .filter(document=search_query)
             .annotate(rank=SearchRank(F("document"), search_query))
@@ -120,7 +121,7 @@ def _simple_scores(terms):
             (BlockedSite, Q(name__icontains=term) | Q(url__icontains=term)),
             (Isp, Q(name__icontains=term)),
         ):
-            rows = model.objects.filter(lookup, country__is_published=True)
+            rows = model.objects.filter(lookup, country__is_published=True).public()
             hits(rows, WEIGHTS["rows"], key="country_id")
     return scores
 
