@@ -52,11 +52,12 @@ bench soak: export DJANGO_DEBUG =
 bench soak: export DJANGO_ALLOWED_HOSTS ?= localhost,127.0.0.1
 bench soak: export DJANGO_HTTPS ?= 0
 
-# Figures, not pass/fail: a table of timings and memory (see scripts/bench.py).
+# Figures, not pass/fail: a table of timings and memory (see tools/loadtest/bench.py).
 bench: $(VENV)/.installed-dev
 	VENV=$(VENV) scripts/bench $(BENCH_ARGS)
 
-# Pass/fail: readers and an editor through a PostgreSQL restart, a table and checks (scripts/soak.py).
+# Pass/fail: readers and an editor through a PostgreSQL restart, a table and checks
+# (tools/loadtest/soak.py).
 soak: $(VENV)/.installed-dev
 	VENV=$(VENV) scripts/soak $(SOAK_ARGS)
 

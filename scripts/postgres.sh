@@ -1,4 +1,4 @@
-# Sourced by scripts/run-tests and scripts/bench: a throwaway PostgreSQL server.
+# Sourced by scripts/run-tests, scripts/bench and scripts/soak: a throwaway PostgreSQL server.
 #   start_postgres   initdb in a temporary folder, start on a free port, export DATABASE_URL
 #   stop_postgres    stop it and delete the folder
 # PostgreSQL refuses to run as root: as root, the server runs as the postgres user on a folder

@@ -1,8 +1,9 @@
 """`make soak` is not part of the suite, but it must not rot: run its short versions.
 
 scripts/soak starts a PostgreSQL server of its own (the soak restarts it, which no test may do
-to the suite's database), and with --fault redis a redis-server of its own (which it pauses and
-kills), so this runs the same way under every tier, SQLite's included.
+to the suite's database) and runs `python -m tools.loadtest.soak` against it, with --fault redis
+on a redis-server of its own (which it pauses and kills), so this runs the same way under every
+tier, SQLite's included: once.
 """
 
 import os
@@ -10,7 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+
+pytestmark = pytest.mark.once  # its own PostgreSQL, gunicorn and Redis, whatever the tier's
 
 ROWS = [
     "reader requests",

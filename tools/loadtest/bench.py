@@ -1,6 +1,7 @@
 """`make bench`: figures that unit tests must not time, printed as tables.
 
-Runs against the database in DATABASE_URL (scripts/bench starts a throwaway PostgreSQL).
+Runs against the database in DATABASE_URL (scripts/bench starts a throwaway PostgreSQL), as
+`python -m tools.loadtest.bench` from the project's root.
 
 HTTP load: generate the full dataset (250 countries, 50,000 blocked sites, 25,000 metrics,
 2,000 articles) once, publish it, serve it with the production profile (`gunicorn -c
@@ -9,12 +10,13 @@ load with wrk from a second process, the same threads, connections and duration 
 target, in interleaved rounds (round robin, so noise spreads over all targets), reporting the
 median of the rounds. The two references: (1) a static file as large as the country page,
 served by the same server (WhiteNoise), the ceiling; (2) the minimal Django view returning the
-same bytes (`/bench/minimal/`, NETFREE_BENCH=1), the best any Django page can do. Pages are
+same bytes (`/bench/minimal/`, routed only in this server: DJANGO_SETTINGS_MODULE=
+tools.loadtest.settings), the best any Django page can do. Pages are
 measured cached (anonymous, after warming) and uncached (with a session cookie naming no
 session, so the page cache is bypassed and the page rendered fully each time). Ratios to (1)
 and (2) are what to read: absolute figures depend on the machine and its noise. One more row,
 the minimal view without the cookie, shows what the page cache's own lookups cost. The
-"queries" column comes from scripts/bench_pages.py (Django's test client, the second request of
+"queries" column comes from tools/loadtest/pages.py (Django's test client, the second request of
 each page). wrk's output is kept in test-artifacts/bench-wrk.log, gunicorn's in
 test-artifacts/bench-gunicorn.log.
 
@@ -28,31 +30,35 @@ The server's shared cache is Redis (the production profile for more than one mac
 redis-server of its own on a free port) unless `--cache database` (the default with no extra
 server), which is also the default with --quick.
 
-Usage: python scripts/bench.py [--scale 1.0] [--quick] [--rounds 3] [--duration 4]
-                               [--fixture-limit 300] [--cache redis|database]
+Usage: python -m tools.loadtest.bench [--scale 1.0] [--quick] [--rounds 3] [--duration 4]
+                                      [--fixture-limit 300] [--cache redis|database]
 """
 
 import argparse
-import http.client
 import json
 import os
-import re
-import shlex
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
-from contextlib import contextmanager
+from contextlib import nullcontext
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.loadtest import wrk
+from tools.loadtest.project import (
+    ARTIFACTS,
+    ROOT,
+    create_database,
+    django_env,
+    generate,
+    manage,
+    pages_step,
+)
+from tools.loadtest.redis_server import RedisServer
+from tools.loadtest.report import print_table, say
+from tools.loadtest.server import Server, fetch, free_port
+
 FULL = {"countries": 250, "sites": 50_000, "metrics": 25_000, "articles": 2_000}
-ARTIFACTS = ROOT / os.environ.get("TEST_ARTIFACTS", "test-artifacts")
 STATIC_ROOT = ROOT / "staticfiles"  # settings.STATIC_ROOT
 STATIC_NAME = "bench-country-page.html"
 WORKERS = 3  # 2 cores here: gunicorn.conf.py's rule (2 per core + 1) would say 5
@@ -81,6 +87,7 @@ TARGETS = [
     ("search, uncached", "/search/?q=blocking", "reader"),
 ]
 STATIC, MINIMAL = TARGETS[0][0], TARGETS[1][0]
+SETTINGS = "tools.loadtest.settings"  # the shipped settings, and /bench/minimal/ routed
 # (target, reference, at least): the goals the issue sets.
 GOALS = [
     ("country, cached", STATIC, 0.9),
@@ -88,86 +95,6 @@ GOALS = [
     ("home, uncached", MINIMAL, 0.3),
     ("home, cached", STATIC, 0.9),
 ]
-
-
-def database_url(name):
-    parts = urlsplit(os.environ.get("DATABASE_URL", "sqlite://"))
-    if parts.scheme.startswith("sqlite"):
-        return f"sqlite:///{Path(tempfile.gettempdir()) / name}.sqlite3"
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def create_database(name):
-    url = database_url(name)
-    if url.startswith("sqlite"):
-        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
-    else:
-        import psycopg
-
-        with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as connection:
-            # FORCE: a command stopped at its time limit may have left its session behind.
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            connection.execute(f'CREATE DATABASE "{name}"')
-    manage(url, "migrate", "-v0")
-    return url
-
-
-def django_env(url, **extra):
-    env = {**os.environ, "DATABASE_URL": url, **extra}
-    env.setdefault("DJANGO_SECRET_KEY", "bench-only")
-    env.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1")
-    env.setdefault("DJANGO_HTTPS", "0")  # plain HTTP on the loopback
-    env.pop("DJANGO_DEBUG", None)
-    return env
-
-
-def say(message):
-    """Progress, on stderr: stdout holds only the tables."""
-    print(message, file=sys.stderr, flush=True)
-
-
-def manage(url, *args, timeout=None):
-    """Run a management command in its own process, stopped after `timeout` seconds.
-
-    Returns (seconds, peak RSS in MB, whether it was stopped).
-    """
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=django_env(url),
-        stdout=subprocess.DEVNULL,
-    )
-    timed_out = False
-    while True:
-        pid, status, usage = os.wait4(process.pid, 0 if timeout is None else os.WNOHANG)
-        if pid:
-            break
-        if time.perf_counter() - started > timeout:
-            process.kill()
-            _, status, usage = os.wait4(process.pid, 0)
-            timed_out = True
-            break
-        time.sleep(0.2)
-    elapsed = time.perf_counter() - started
-    if not timed_out and os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"manage.py {' '.join(args[:2])} failed")
-    return elapsed, usage.ru_maxrss / 1024, timed_out
-
-
-def pages_helper(url, *args, env=None):
-    """scripts/bench_pages.py in its own process; returns its JSON output."""
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "bench_pages.py"), *args],
-        cwd=ROOT,
-        env=env or django_env(url),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"bench_pages.py {args[0]} failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def dataset(scale):
@@ -180,192 +107,41 @@ def dataset(scale):
     return counts, objects, label
 
 
-def generate(name, counts):
-    """A new database holding the generated dataset, every entry published."""
-    url = create_database(name)
-    manage(url, "generate_sample_data", *(f"--{k}={v}" for k, v in counts.items()))
-    pages_helper(url, "publish")
-    return url
-
-
 # HTTP load ----------------------------------------------------------------------------------------
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def fetch(port, path, cookie=READER_COOKIE, timeout=30):
-    """One GET on 127.0.0.1 with this Cookie header (or none): (status, body)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
-
-
-class Server:
-    """gunicorn with the production profile on 127.0.0.1; always stopped by the `with`."""
-
-    def __init__(self, env, port, log):
-        self.env, self.port, self.log = env, port, log
-        self.base = f"http://127.0.0.1:{port}"
-        self.process = None
-
-    def __enter__(self):
-        with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "netfree.wsgi"],
-                cwd=ROOT,
-                env=self.env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        try:
-            self.wait_ready()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    def wait_ready(self, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn exited at start:\n{self.log_tail()}")
-            try:
-                if fetch(self.port, "/bench/minimal/", timeout=5)[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise SystemExit(f"gunicorn did not answer within {timeout} s:\n{self.log_tail()}")
-
-    def drain(self, timeout=60):
-        """Wait until requests queued by the last wrk run are served.
-
-        Sync workers serve the connections still in the listen queue after wrk has stopped:
-        without this, slow pages would eat into the next target's round.
-        """
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            started = time.monotonic()
-            fetch(self.port, "/bench/minimal/", timeout=timeout)
-            if time.monotonic() - started < 0.05:
-                return
-        say(f"warning: the server was still busy {timeout} s after a round")
-
-    def stop(self):
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)  # graceful: the master stops its workers
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-    def log_tail(self):
-        return Path(self.log).read_text(errors="replace")[-3000:]
-
-
-UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3, "h": 3600e3}
-
-
-def milliseconds(text):
-    number, unit = re.fullmatch(r"([\d.]+)([a-z]+)", text).groups()
-    return float(number) * UNITS[unit]
-
-
-def wrk(url, seconds, cookie):
-    """One wrk run: requests/s, p50 and p99 in ms, errors, and requests completed.
-
-    wrk's latencies are of the requests that completed within the round: for a page so slow
-    that few do, they leave out the queueing of the rest and read low (the table says so).
-    """
-    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s"]
-    command += ["--latency", *(["-H", f"Cookie: {cookie}"] if cookie else []), url]
-    output = subprocess.run(
-        command, capture_output=True, text=True, check=True, timeout=seconds + 60
-    ).stdout
-    with open(ARTIFACTS / "bench-wrk.log", "a") as log:
-        log.write(f"$ {shlex.join(command)}\n{output}\n")
-    rps = float(re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M).group(1))
-    p50 = milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))
-    p99 = milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))
-    completed = int(re.search(r"^\s+(\d+) requests in", output, re.M).group(1))
-    errors = 0
-    if match := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output):
-        errors += int(match.group(1))
-    if match := re.search(r"Socket errors: (.*)", output):
-        errors += sum(int(n) for n in re.findall(r"\d+", match.group(1)))
-    return rps, p50, p99, errors, completed
-
-
-@contextmanager
-def redis_server():
-    """A throwaway redis-server on a free port, in memory only; yields its URL."""
-    if shutil.which("redis-server") is None:
-        raise SystemExit(
-            "redis-server is missing: run scripts/bench (make bench), which installs it"
-        )
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.1)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def http_benchmarks(url, rounds, seconds, warm_seconds, cache):
     """Returns (rows for the table, text of the checks), or None when wrk is missing."""
     if shutil.which("wrk") is None:
         return None
-    if cache == "redis":
-        with redis_server() as redis_url:
-            return run_http_benchmarks(url, rounds, seconds, warm_seconds, redis_url)
-    return run_http_benchmarks(url, rounds, seconds, warm_seconds, None)
+    with RedisServer() if cache == "redis" else nullcontext() as redis:
+        return run_http_benchmarks(url, rounds, seconds, warm_seconds, redis.url if redis else None)
+
+
+def load(server, path, seconds, cookie, log):
+    """One wrk run of `path` with this Cookie header (or none), then until the server is idle."""
+    run = wrk.run(
+        server.base + path,
+        seconds,
+        threads=THREADS,
+        connections=CONNECTIONS,
+        options=["-H", f"Cookie: {cookie}"] if cookie else [],
+        log=log,
+    )
+    server.drain()
+    return run
 
 
 def run_http_benchmarks(url, rounds, seconds, warm_seconds, redis_url):
     port = free_port()
     host = f"127.0.0.1:{port}"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "bench-wrk.log").unlink(missing_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="netfree-bench-http-"))
     body = workdir / "country-page.html"
     env = django_env(
         url,
+        DJANGO_SETTINGS_MODULE=SETTINGS,
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        NETFREE_BENCH="1",
         NETFREE_BENCH_BODY=str(body),
         GUNICORN_BIND=host,
         WEB_CONCURRENCY=str(WORKERS),
@@ -376,7 +152,7 @@ def run_http_benchmarks(url, rounds, seconds, warm_seconds, redis_url):
         manage(url, "collectstatic", "--noinput", "-v0")
         # The Django side first: the country page's bytes (they become the static file and
         # the minimal view's body) and the queries each target costs.
-        probe = pages_helper(url, "probe", host, str(body), json.dumps(TARGETS), env=env)
+        probe = pages_step(url, "probe", host, str(body), json.dumps(TARGETS), env=env)
         slug, size = probe["slug"], body.stat().st_size
         # Before the server starts: WhiteNoise indexes STATIC_ROOT when it starts.
         shutil.copyfile(body, static_file)
@@ -386,7 +162,8 @@ def run_http_benchmarks(url, rounds, seconds, warm_seconds, redis_url):
             f"wrk -t{THREADS} -c{CONNECTIONS} -d{seconds}s, {rounds} round(s) per target; "
             f"/countries/{slug}/ is {size:,} bytes"
         )
-        with Server(env, port, ARTIFACTS / "bench-gunicorn.log") as server:
+        server_log = ARTIFACTS / "bench-gunicorn.log"
+        with Server(env, port, server_log, ready_path="/bench/minimal/") as server:
             cookies = {None: None, "reader": READER_COOKIE, "editor": probe["editor_cookie"]}
             targets = [(name, path.format(slug=slug), cookies[who]) for name, path, who in TARGETS]
             for name, path, cookie in targets:  # check every target answers; warm the caches
@@ -396,25 +173,24 @@ def run_http_benchmarks(url, rounds, seconds, warm_seconds, redis_url):
                         raise SystemExit(f"{name}: {path} answered {status}")
                 if name == STATIC and len(content) != size:
                     raise SystemExit(f"the static file has {len(content)} bytes, not {size}")
-            if warm_seconds:
-                for _name, path, cookie in targets:
-                    wrk(server.base + path, warm_seconds, cookie)
-                    server.drain()
             results = {name: [] for name, _, _ in targets}
-            for _ in range(rounds):
-                for name, path, cookie in targets:
-                    results[name].append(wrk(server.base + path, seconds, cookie))
-                    server.drain()
+            with open(ARTIFACTS / "bench-wrk.log", "w") as log:
+                if warm_seconds:
+                    for _name, path, cookie in targets:
+                        load(server, path, warm_seconds, cookie, log)
+                for _ in range(rounds):
+                    for name, path, cookie in targets:
+                        results[name].append(load(server, path, seconds, cookie, log))
     finally:
         static_file.unlink(missing_ok=True)
         shutil.rmtree(workdir, ignore_errors=True)
     medians = {
         name: (
-            statistics.median(r[0] for r in runs),
-            statistics.median(r[1] for r in runs),
-            statistics.median(r[2] for r in runs),
-            sum(r[3] for r in runs),
-            min(r[4] for r in runs),
+            statistics.median(r.rps for r in runs),
+            statistics.median(r.p50 for r in runs),
+            statistics.median(r.p99 for r in runs),
+            sum(r.errors for r in runs),
+            min(r.requests for r in runs),
         )
         for name, runs in results.items()
     }
@@ -476,15 +252,6 @@ def fixture_benchmarks(source, label, objects, rows, timeout):
 
 
 STOP = "STOPPED at the time limit (--fixture-limit)"
-
-
-def print_table(header, lines):
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines, strict=True)]
-    print()
-    for line in (header, tuple("-" * w for w in widths), *lines):
-        cells = (str(cell).ljust(width) for cell, width in zip(line, widths, strict=True))
-        print(" | ".join(cells).rstrip())
-    print()
 
 
 def print_fixture_table(rows, timeout):

@@ -1,7 +1,10 @@
-"""Only with NETFREE_BENCH=1, for `make bench`: the best any Django page can do.
+"""The bench's reference (2), the best any Django page can do: routed only in the bench's server
+(tools/loadtest/urls.py, under DJANGO_SETTINGS_MODULE=tools.loadtest.settings), never in the
+shipped project.
 
-It returns the bytes of a file (the bench saves a copy of the country page there) with no
-database, template or middleware work of its own, so the bench can compare real pages with it.
+It returns the bytes of a file (NETFREE_BENCH_BODY: the bench saves a copy of the country page
+there) with no database, template or middleware work of its own, so the bench can compare real
+pages with it.
 """
 
 import os

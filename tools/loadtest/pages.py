@@ -1,7 +1,9 @@
-"""For scripts/bench.py: the Django-side steps of the HTTP section, in a process of their own.
+"""For tools/loadtest/bench.py: the Django-side steps of the HTTP section, in a process of their own
+(`python -m tools.loadtest.pages COMMAND ...`, from the project's root).
 
 Runs against the database in DATABASE_URL (the bench database), with the environment the
-server gets (NETFREE_BENCH=1 and NETFREE_BENCH_BODY, so the minimal view is there too).
+server gets (DJANGO_SETTINGS_MODULE=tools.loadtest.settings and NETFREE_BENCH_BODY, so the
+minimal view is there too).
 
   publish                  publish every entry (generate_sample_data makes drafts, which public
                            pages do not show) and move the content version on
@@ -18,8 +20,6 @@ import os
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "netfree.settings")
 
 SESSION_COOKIE = "bench"  # no such session: the page is rendered as for an anonymous reader

@@ -1,9 +1,10 @@
 """`make soak`: readers and an editor at once through a PostgreSQL restart, or through Redis
 pausing and restarting (--fault redis); was anything lost, was an old page ever served?
 
-Run by scripts/soak, which starts a throwaway PostgreSQL and tells this script how to restart it
-(SOAK_PG_CTL, SOAK_PG_DATA, SOAK_PG_LOG); the restart keeps the server's start options, read
-back from its postmaster.opts.
+Run by scripts/soak as `python -m tools.loadtest.soak` from the project's root; scripts/soak
+starts a throwaway PostgreSQL and tells this module how to restart it (SOAK_PG_CTL,
+SOAK_PG_DATA, SOAK_PG_LOG); the restart keeps the server's start options, read back from its
+postmaster.opts.
 
 What happens, for --duration seconds (90; 20 with --quick):
 
@@ -11,7 +12,7 @@ What happens, for --duration seconds (90; 20 with --quick):
   bench does), a superuser for the editor with a random strong password, and gunicorn with the
   production profile (`gunicorn -c gunicorn.conf.py netfree.wsgi`, DEBUG off, WEB_CONCURRENCY=3
   for this 2-core machine, like the bench). The shared cache is the database unless
-  `--cache redis` (a redis-server of this script's own, on a free port; implied by
+  `--cache redis` (a redis-server of the soak's own, on a free port; implied by
   `--fault redis`).
 - Readers: wrk (-t2 -c32, anonymous) in back-to-back slices of --slice seconds, each request
   taking the next of a few public paths (the home page, the entries being edited and others,
@@ -90,9 +91,9 @@ to test-artifacts/soak-gunicorn.log, Redis's to test-artifacts/soak-redis.log, a
 the run in order (the faults, wrk's slices, each of the editor's requests, each failed or stale
 probe) to test-artifacts/soak-timeline.log.
 
-Usage: python scripts/soak.py [--duration 90] [--quick] [--countries 50] [--down 3]
-                              [--slice 5] [--edit-interval 0.5] [--cache database|redis]
-                              [--fault postgres|redis]
+Usage: python -m tools.loadtest.soak [--duration 90] [--quick] [--countries 50] [--down 3]
+                                     [--slice 5] [--edit-interval 0.5] [--cache database|redis]
+                                     [--fault postgres|redis]
 """
 
 import argparse
@@ -101,12 +102,9 @@ import os
 import re
 import secrets
 import shlex
-import shutil
-import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -117,25 +115,13 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import (  # noqa: E402 - the bench's set-up and server, shared rather than copied
-    ARTIFACTS,
-    ROOT,
-    Server,
-    create_database,
-    django_env,
-    fetch,
-    free_port,
-    manage,
-    milliseconds,
-    pages_helper,
-    print_table,
-    say,
-)
-
-sys.path.insert(0, str(ROOT))
-from netfree.redis_cache import FAILURE_PAUSE  # noqa: E402 - how long the site leaves Redis be
-from tests.forms import read_form  # noqa: E402 - the admin tests' form reader: a browser's view
+from netfree.redis_cache import FAILURE_PAUSE  # how long the site leaves Redis be
+from tests.forms import read_form  # the admin tests' form reader: a browser's view
+from tools.loadtest import wrk
+from tools.loadtest.project import ARTIFACTS, ROOT, django_env, generate, manage
+from tools.loadtest.redis_server import RedisServer
+from tools.loadtest.report import print_table, say
+from tools.loadtest.server import NO_ANSWER, Server, fetch, free_port
 
 WORKERS = 3  # 2 cores here, as in the bench
 THREADS, CONNECTIONS = 2, 32
@@ -145,7 +131,7 @@ RATE_HELD = 0.5  # after / before, at least (see the module's docstring)
 RECOVERY_LIMIT = 10.0  # seconds from PostgreSQL accepting connections to a page served
 PROBE_INTERVAL = 0.05  # the prober's pace: about 20 requests a second
 FAULT_LIMIT = 20.0  # seconds a Redis fault lasts at most, waiting for the editor's save in it
-# What the site asks of Redis (Django's cache: get, set, get_many, ...), not this script's INFO,
+# What the site asks of Redis (Django's cache: get, set, get_many, ...), not the soak's INFO,
 # PING, SCAN and SAVE: the first of these after a fault is the site using Redis again.
 SITE_COMMANDS = {"get", "set", "mget", "del", "exists", "expire", "touch", "unlink", "incrby"}
 PAGE_KEY = re.compile(r"netfree:(?:page|fragment):(\d+):")  # countries/cache.py's keys
@@ -156,10 +142,6 @@ MARKER = re.compile(r"\s*Soak edit (\d+)\.")
 # each admin page take seconds on a loaded 2-core machine, and leave the editor few saves.
 PER_COUNTRY = {"sites": 20, "metrics": 10, "articles": 10}
 ADMIN = "/" + os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"  # as settings.py
-
-
-# No answer: refused or reset connections, timeouts, a connection closed before the status line.
-NO_ANSWER = (OSError, http.client.HTTPException)
 
 
 def clock():
@@ -190,23 +172,6 @@ def query(url, sql, params=()):
         return connection.execute(sql, params).fetchall()
 
 
-class SoakServer(Server):
-    """The bench's gunicorn; ready when the home page answers (there is no bench view here)."""
-
-    def wait_ready(self, timeout=60):
-        deadline = clock() + timeout
-        while clock() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn exited at start:\n{self.log_tail()}")
-            try:
-                if fetch(self.port, "/", cookie=None, timeout=5)[0] == 200:
-                    return
-            except NO_ANSWER:
-                pass
-            time.sleep(0.2)
-        raise SystemExit(f"gunicorn did not answer within {timeout} s:\n{self.log_tail()}")
-
-
 class Postgres:
     """Stops and starts the server scripts/soak started, with the options it was started with."""
 
@@ -215,7 +180,7 @@ class Postgres:
         if missing:
             raise SystemExit(
                 f"{', '.join(missing)} not set: run scripts/soak (make soak), which starts a "
-                "PostgreSQL server this script may restart"
+                "PostgreSQL server the soak may restart"
             )
         self.pg_ctl = shlex.split(os.environ["SOAK_PG_CTL"])
         self.data = os.environ["SOAK_PG_DATA"]
@@ -249,76 +214,8 @@ class Postgres:
         self.times["up"] = clock() - t0
 
 
-class Redis:
-    """A throwaway redis-server on a free port, which this script may pause, kill and start again
-    on the same port. It writes its dump (to a folder of its own) only when told to (SAVE), and
-    loads it when started again."""
-
-    def __init__(self, log):
-        if shutil.which("redis-server") is None:
-            raise SystemExit(
-                "redis-server is missing: run scripts/soak (make soak), which installs it"
-            )
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.log = log
-        self.folder = None
-        self.process = None
-
-    def __enter__(self):
-        self.folder = tempfile.mkdtemp(prefix="netfree-redis.")
-        self.log.write_bytes(b"")
-        self.start()
-        return self
-
-    def __exit__(self, *exc):
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGCONT)  # were it still paused, it would not stop
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-    def start(self, timeout=30):
-        """Start it (again: from its dump, if it wrote one) and wait until it answers."""
-        import redis
-
-        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
-        command += ["--save", "", "--appendonly", "no", "--dir", self.folder]
-        with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
-            )
-        deadline = clock() + timeout
-        while clock() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"redis-server exited at start: see {self.log}")
-            try:
-                with self.client() as client:
-                    if client.ping():  # not while it loads its dump: that is an error
-                        return
-            except redis.RedisError:
-                pass
-            time.sleep(0.02)
-        raise SystemExit(f"redis-server did not answer within {timeout} s: see {self.log}")
-
-    def client(self):
-        import redis
-
-        return redis.Redis(port=self.port, socket_timeout=5, socket_connect_timeout=5)
-
-    def pause(self):
-        self.process.send_signal(signal.SIGSTOP)
-
-    def resume(self):
-        self.process.send_signal(signal.SIGCONT)
-
-    def save(self):
-        with self.client() as client:
-            client.save()
-
-    def kill(self):
-        self.process.kill()
-        self.process.wait(timeout=10)
+class Redis(RedisServer):
+    """The throwaway redis-server the site uses as its shared cache, and what it holds."""
 
     def page_versions(self):
         """The content version of every page and fragment Redis holds."""
@@ -495,7 +392,8 @@ class RedisFaults:
 # Readers: wrk in slices ---------------------------------------------------------------------------
 
 
-LUA = """-- scripts/soak.py: each request takes the next path, round robin (each thread on its own).
+LUA = """-- tools/loadtest/soak.py: each request takes the next path, round robin
+-- (each thread on its own).
 local paths = {%s}
 local i = 0
 request = function()
@@ -503,48 +401,6 @@ request = function()
   return wrk.format("GET", paths[i])
 end
 """
-
-
-@dataclass
-class Slice:
-    start: float
-    end: float
-    rps: float
-    requests: int
-    non_2xx: int
-    socket_errors: int
-    p50: float
-    p99: float
-
-    @property
-    def errors(self):
-        return self.non_2xx + self.socket_errors
-
-
-def wrk_slice(base, seconds, script, t0, log):
-    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s"]
-    command += ["--latency", "-s", script, base]
-    start = clock() - t0
-    output = subprocess.run(
-        command, capture_output=True, text=True, check=True, timeout=seconds + 60
-    ).stdout
-    end = clock() - t0
-    log.write(f"$ {shlex.join(command)}   # T+{start:.2f} s .. T+{end:.2f} s\n{output}\n")
-    non_2xx = socket_errors = 0
-    if match := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output):
-        non_2xx = int(match.group(1))
-    if match := re.search(r"Socket errors: (.*)", output):
-        socket_errors = sum(int(n) for n in re.findall(r"\d+", match.group(1)))
-    return Slice(
-        start,
-        end,
-        float(re.search(r"^Requests/sec:\s+([\d.]+)", output, re.M).group(1)),
-        int(re.search(r"^\s+(\d+) requests in", output, re.M).group(1)),
-        non_2xx,
-        socket_errors,
-        milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1)),
-        milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1)),
-    )
 
 
 # The prober and the editor ------------------------------------------------------------------------
@@ -798,7 +654,7 @@ def soak(url, options, postgres):
             f"slices over {len(paths)} paths; editor: {len(edited)} entries, one save every "
             f"{options.edit_interval} s; {plan}"
         )
-        with SoakServer(env, port, ARTIFACTS / "soak-gunicorn.log") as server:
+        with Server(env, port, ARTIFACTS / "soak-gunicorn.log") as server:
             for path in paths:  # every path answers before the load starts; caches warm
                 for _ in range(WORKERS):
                     status, _ = fetch(port, path, cookie=None)
@@ -864,7 +720,17 @@ def run_load(server, paths, edited, browser, password, options, fault, script):
         with open(ARTIFACTS / "soak-wrk.log", "w") as log:
             while (left := load_left()) >= 1:
                 seconds = int(min(options.slice, left))
-                slices.append(wrk_slice(server.base, seconds, str(script), t0, log))
+                slices.append(
+                    wrk.run(
+                        server.base,
+                        seconds,
+                        threads=THREADS,
+                        connections=CONNECTIONS,
+                        options=["-s", str(script)],
+                        log=log,
+                        t0=t0,
+                    )
+                )
     finally:
         stop.set()
         injector.join(timeout=180)
@@ -1495,9 +1361,7 @@ def main():
     postgres = Postgres() if options.fault == "postgres" else None
     counts = {"countries": countries, **{k: v * countries for k, v in PER_COUNTRY.items()}}
     say(f"generating {', '.join(f'{v:,} {k}' for k, v in counts.items())}")
-    url = create_database("netfree_soak")
-    manage(url, "generate_sample_data", *(f"--{k}={v}" for k, v in counts.items()))
-    pages_helper(url, "publish")
+    url = generate("netfree_soak", counts)
     manage(url, "collectstatic", "--noinput", "-v0")
     result = soak(url, options, postgres)
     write_timeline(result)
