@@ -286,7 +286,7 @@ def public_differences(country_then, country_now, rows_then, rows_now):
         changes.append({"kind": "fields", "fields": fields})
     for relation, name_fields in ROW_RELATIONS.items():
         model = ENTRY_ROW_RELATIONS[relation]
-        then, now = rows_then.get(model, {}), rows_now.get(model, {})
+        then, now = _public_rows(model, rows_then), _public_rows(model, rows_now)
         found = {"added": [], "removed": [], "changed": []}
         for pk in set(then) | set(now):
             if pk not in then:
@@ -302,6 +302,19 @@ def public_differences(country_then, country_now, rows_then, rows_now):
                      "names": sorted(names)}
                 )  # fmt: skip
     return changes
+
+
+def _public_rows(model, rows):
+    """The rows readers saw, with what they saw of each: a candidate site is not there yet,
+    and the editors' working data is no change to them."""
+    hidden = set(getattr(model, "EDITORS_ONLY_FIELDS", ()))
+    public = {}
+    for pk, (_serialised, fields) in rows.get(model, {}).items():
+        if fields.get("review", "confirmed") != "confirmed":
+            continue
+        shown = {name: value for name, value in fields.items() if name not in hidden}
+        public[pk] = (json.dumps(shown, sort_keys=True), shown)
+    return public
 
 
 def _row_name(fields, name_fields):

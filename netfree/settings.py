@@ -286,6 +286,10 @@ LOGGING = {
     "loggers": {"netfree.security": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }
 
+# OONI's API, asked only by `manage.py check_ooni` (countries/opendata/ooni.py), never by a page.
+OONI_API_URL = os.environ.get("OONI_API_URL", "https://api.ooni.io")
+OONI_API_TIMEOUT = 20  # seconds
+
 # Editors' workflow: when an entry or its figures are due for another look.
 REVIEW_INTERVAL_DAYS = 365
 METRIC_MAX_AGE_YEARS = 5

@@ -1,4 +1,7 @@
-"""The rows of entries on their own pages, for work across countries (all sites in a category…)."""
+"""The rows of entries on their own pages, for work across countries (all figures of a year…).
+
+Blocked sites, which an entry may have thousands of, have a list of their own (sites.py).
+"""
 
 import reversion
 from django.contrib import admin
@@ -8,7 +11,7 @@ from reversion_compare.admin import CompareVersionAdmin
 
 from ..cache import content_changed
 from ..fields import next_version_stamp
-from ..models import BlockedSite, ConstitutionalArticle, Country, Isp, Metric, Source
+from ..models import ConstitutionalArticle, Country, Isp, Metric, Source
 from .common import MarkdownAdminMixin, SourceLabelsMixin
 
 
@@ -54,13 +57,6 @@ class ConstitutionalArticleAdmin(CountryRowAdmin):
     list_display = ["__str__", "topic", "translation_note", "source"]
     list_filter = ["topic", *CountryRowAdmin.list_filter]
     search_fields = ["country__name", "number", "clauses"]
-
-
-@admin.register(BlockedSite)
-class BlockedSiteAdmin(CountryRowAdmin):
-    list_display = ["name", "country", "url", "action", "category", "status", "since_year"]
-    list_filter = ["action", "status", "category", *CountryRowAdmin.list_filter]
-    search_fields = ["name", "url", "country__name"]
 
 
 @admin.register(Metric)

@@ -140,6 +140,19 @@ class BlockedSiteManager(EntryRowManager.from_queryset(BlockedSiteQuerySet)):
 @reversion.register()
 class BlockedSite(NotesMixin, ChoiceLabelsMixin, EntryRow):
     NATURAL_KEY = ("name",)
+    # Refreshed by `check_ooni`, never edited: left out of fixtures, kept by imports.
+    MEASURED_FIELDS = ("ooni_checked_on", "ooni_measurements", "ooni_anomalies", "ooni_confirmed")
+    # The editors' working data, never in what readers see or download: the triage, the test
+    # list's own words (its licence is CC BY-NC-SA) and OONI's counts (readers get a link).
+    EDITORS_ONLY_FIELDS = (
+        "review",
+        "test_list_date",
+        "test_list_source",
+        "test_list_notes",
+        "reports_blocking",
+        "left_test_list_on",
+        *MEASURED_FIELDS,
+    )
 
     country = models.ForeignKey(
         "countries.Country",

@@ -20,15 +20,21 @@ from pathlib import Path
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 
-from ..models import ENTRY_ROW_RELATIONS, Country, Source
+from ..models import ENTRY_ROW_RELATIONS, BlockedSite, Country, Source
 
 SHARED_FILE = "sources.json"
 DATA_LICENCE = {
     "name": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
     "url": "https://creativecommons.org/licenses/by/4.0/",
 }
-# Not content: who reviewed an entry is a user account, and accounts are never exported.
-UNEXPORTED_FIELDS = {"countries.country": {"reviewed_by"}}
+# Not content: who reviewed an entry is a user account, and accounts are never exported; what
+# `check_ooni` measures is refreshed there, not kept in git.
+UNEXPORTED_FIELDS = {
+    "countries.country": {"reviewed_by"},
+    "countries.blockedsite": set(BlockedSite.MEASURED_FIELDS),
+}
+# And not in the public downloads: the editors' working data.
+UNPUBLISHED_FIELDS = {"countries.blockedsite": set(BlockedSite.EDITORS_ONLY_FIELDS)}
 
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
@@ -45,19 +51,22 @@ def _dump(item):
     return json.dumps(item, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder)
 
 
-def serialize(objects: Iterable) -> list[dict]:
+def serialize(objects: Iterable, public=False) -> list[dict]:
     items = serializers.serialize(
         "python", objects, use_natural_foreign_keys=True, use_natural_primary_keys=True
     )
     for item in items:
-        for name in UNEXPORTED_FIELDS.get(item["model"], ()):
+        left_out = UNEXPORTED_FIELDS.get(item["model"], set())
+        if public:
+            left_out = left_out | UNPUBLISHED_FIELDS.get(item["model"], set())
+        for name in left_out:
             item["fields"].pop(name, None)
     return items
 
 
-def render_fixture(objects: Iterable) -> str:
+def render_fixture(objects: Iterable, public=False) -> str:
     """Objects as a fixture in `dumpdata --indent 2` style, natural keys only."""
-    items = serialize(objects)
+    items = serialize(objects, public)
     if not items:
         return "[\n]\n"
     return "[\n" + ",\n".join(_dump(item) for item in items) + "\n]\n"
@@ -108,9 +117,10 @@ def fixture_files(slugs=None, published_only=False) -> Iterator[tuple[str, str]]
 
     Maintainers' exports hold drafts too (`is_published` says which); the public's do not.
     """
-    yield SHARED_FILE, render_fixture(by_natural_key(sources_for_export(published_only)))
+    sources = by_natural_key(sources_for_export(published_only))
+    yield SHARED_FILE, render_fixture(sources, published_only)
     for country in countries_for_export(slugs, published_only).iterator(chunk_size=50):
-        yield country_filename(country), render_fixture(country_objects(country))
+        yield country_filename(country), render_fixture(country_objects(country), published_only)
 
 
 def combined_fixture_chunks(published_only=True) -> Iterator[str]:
@@ -120,7 +130,7 @@ def combined_fixture_chunks(published_only=True) -> Iterator[str]:
     sources = by_natural_key(sources_for_export(published_only))
     countries = countries_for_export(published_only=published_only).iterator(chunk_size=50)
     for group in (sources, *(country_objects(c) for c in countries)):
-        for item in serialize(group):
+        for item in serialize(group, published_only):
             yield ("\n" if first else ",\n") + _dump(item)
             first = False
     yield "\n]\n"

@@ -312,6 +312,11 @@ class Importer:
             instance.pk = existing.pk
             instance._state.adding = False  # uniqueness checks then leave the row itself out
             instance._state.db = existing._state.db
+            # What the file does not hold stays as it is (what `check_ooni` measured, say).
+            for model_field in model._meta.concrete_fields:
+                absent = model_field.name not in fields and not model_field.primary_key
+                if absent and not getattr(model_field, "auto_now", False):
+                    setattr(instance, model_field.attname, model_field.value_from_object(existing))
         try:
             # References were resolved above, and the database checks its own constraints at
             # the save below (reported the same way): asking it again here, one query per
