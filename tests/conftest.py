@@ -1,4 +1,7 @@
-"""Shared fixtures: small factories, the Kazakhstan entry, and signed-in editors."""
+"""Shared fixtures: clean caches and folders, the Kazakhstan entry, and signed-in editors.
+
+Factories are in factories.py and helpers in helpers.py, beside this file.
+"""
 
 from pathlib import Path
 
@@ -6,53 +9,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 
-from countries.models import BlockedSite, ConstitutionalArticle, Country, Isp, Metric, Source
+from countries.models import Country
 
-DATA_DIR = Path(__file__).parent / "data"
-EDITOR_PASSWORD = "a-long-test-password-for-editors"
-
-
-# Factories: the least data that makes a valid row; tests pass what they care about.
-
-
-def make_source(**fields):
-    fields.setdefault("name", "ITU")
-    return Source.objects.create(**fields)
-
-
-def make_country(**fields):
-    name = fields.setdefault("name", "Testland")
-    fields.setdefault("slug", name.lower().replace(" ", "-"))
-    fields.setdefault("iso_code", "KZ")
-    fields.setdefault("region", "143")
-    fields.setdefault("summary", f"{name} has a summary.")
-    fields.setdefault("is_published", True)
-    return Country.objects.create(**fields)
-
-
-def make_article(country, **fields):
-    fields.setdefault("number", "20")
-    fields.setdefault("topic", "speech")
-    fields.setdefault("clauses", ["The first clause.", "The second clause."])
-    return ConstitutionalArticle.objects.create(country=country, **fields)
-
-
-def make_site(country, **fields):
-    fields.setdefault("name", "Example")
-    fields.setdefault("action", "blocked")
-    return BlockedSite.objects.create(country=country, **fields)
-
-
-def make_metric(country, **fields):
-    fields.setdefault("kind", "internet_penetration")
-    fields.setdefault("value", 50)
-    fields.setdefault("year", 2013)
-    return Metric.objects.create(country=country, **fields)
-
-
-def make_isp(country, **fields):
-    fields.setdefault("name", "Example Telecom")
-    return Isp.objects.create(country=country, **fields)
+from .helpers import EDITOR_PASSWORD
 
 
 @pytest.fixture(autouse=True)
@@ -94,7 +53,7 @@ def kazakhstan(db):
 @pytest.fixture
 def seed_text():
     """The source text the Kazakhstan fixture reproduces, kept with the tests."""
-    return (DATA_DIR / "kazakhstan_seed.txt").read_text(encoding="utf-8")
+    return (Path(__file__).parent / "data" / "kazakhstan_seed.txt").read_text(encoding="utf-8")
 
 
 @pytest.fixture

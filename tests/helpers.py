@@ -1,5 +1,7 @@
-"""What several test modules share: real server processes, and talking to them as a browser."""
+"""What several test modules share: the editors' password, fixture export, reading pages as a
+reader does, and real server processes and talking to them as a browser."""
 
+import io
 import os
 import socket
 import subprocess
@@ -7,10 +9,76 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from html.parser import HTMLParser
 
 from django.conf import settings
+from django.core.management import call_command
 
-from .conftest import EDITOR_PASSWORD
+EDITOR_PASSWORD = "a-long-test-password-for-editors"
+
+
+# Fixture export ----------------------------------------------------------------------------------
+
+
+def export(directory, *args):
+    """`export_fixtures` into `directory`; what it printed."""
+    out = io.StringIO()
+    call_command("export_fixtures", "--output", str(directory), *args, stdout=out)
+    return out.getvalue()
+
+
+def snapshot(directory):
+    """The fixture files in `directory`, name → bytes."""
+    return {path.name: path.read_bytes() for path in sorted(directory.glob("*.json"))}
+
+
+# Reading pages -----------------------------------------------------------------------------------
+
+
+class _TextExtractor(HTMLParser):
+    """The text a reader sees: tags dropped, whitespace folded, scripts and styles skipped."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"script", "style", "title"}:
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in {"script", "style", "title"}:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+class _ElementCollector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.elements = []
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+
+
+def parsed_elements(html):
+    """Every (tag, attributes) pair in the document, as a browser's parser sees them."""
+    collector = _ElementCollector()
+    collector.feed(html)
+    return collector.elements
+
+
+def visible_text(html):
+    extractor = _TextExtractor()
+    extractor.feed(html)
+    return " ".join(" ".join(extractor.parts).split())
+
+
+# Real server processes ---------------------------------------------------------------------------
 
 
 def free_port():

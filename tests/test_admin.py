@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from countries.models import BlockedSite, Country, Metric
 
-from .conftest import EDITOR_PASSWORD, make_country
+from .factories import CountryFactory
 from .forms import read_form
+from .helpers import EDITOR_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -179,9 +180,9 @@ def test_country_admin_lists_entries_without_a_query_per_row(admin_client):
             admin_client.get(admin_url(Country, "changelist"))
         return len(captured.captured_queries)
 
-    make_country(name="Country 0", iso_code="AM")
+    CountryFactory(name="Country 0", iso_code="AM")
     count()  # the first request after signing in refreshes the session (netfree/sessions.py)
     one = count()
     for index, code in enumerate(["AZ", "GE", "KG", "TJ", "TM", "UZ"], start=1):
-        make_country(name=f"Country {index}", iso_code=code)
+        CountryFactory(name=f"Country {index}", iso_code=code)
     assert count() == one

@@ -13,7 +13,14 @@ from countries.cache import content_changed
 from countries.markdown import render_markdown
 from countries.models import BlockedSite, Country
 
-from .conftest import make_article, make_country, make_isp, make_metric, make_site, make_source
+from .factories import (
+    ArticleFactory,
+    CountryFactory,
+    IspFactory,
+    MetricFactory,
+    SiteFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -53,11 +60,11 @@ def names(items):
 
 @pytest.fixture
 def draft():
-    country = make_country(name="Draftland", slug="draftland", iso_code="UZ", is_published=False)
-    make_site(country, name="Secret site", category="NEWS")
-    make_metric(country, year=2020)
-    make_article(country)
-    make_isp(country, name="Secret Telecom")
+    country = CountryFactory(name="Draftland", slug="draftland", iso_code="UZ", is_published=False)
+    SiteFactory(country=country, name="Secret site", category="NEWS")
+    MetricFactory(country=country, year=2020)
+    ArticleFactory(country=country)
+    IspFactory(country=country, name="Secret Telecom")
     return country
 
 
@@ -155,8 +162,8 @@ def test_country_detail(client, kazakhstan):
 
 
 def test_detail_markdown_is_sanitised(client):
-    country = make_country(summary="Hi <script>alert(1)</script> [x](javascript:alert(1))")
-    make_site(country, name="Bad", notes="<img src=x onerror=alert(1)>*fine*")
+    country = CountryFactory(summary="Hi <script>alert(1)</script> [x](javascript:alert(1))")
+    SiteFactory(country=country, name="Bad", notes="<img src=x onerror=alert(1)>*fine*")
     entry = data(client, "/countries/testland/")
     summary = entry["sections"]["summary"]
     assert summary["markdown"] == country.summary
@@ -193,9 +200,9 @@ def test_metrics(client, kazakhstan):
 
 
 def test_metric_values_are_exact_numbers(client):
-    country = make_country()
-    make_metric(country, kind="internet_penetration", value="54.37", year=2014)
-    make_metric(country, kind="internet_users", value="9999999999999", year=2014)
+    country = CountryFactory()
+    MetricFactory(country=country, kind="internet_penetration", value="54.37", year=2014)
+    MetricFactory(country=country, kind="internet_users", value="9999999999999", year=2014)
     response = get(client, "/metrics/")
     values = {m["kind"]: m["value"] for m in response.json()["items"]}
     assert values == {"internet_penetration": 54.37, "internet_users": 9999999999999}
@@ -247,9 +254,9 @@ def test_unknown_slug(client, kazakhstan):
 
 
 def test_country_filters(client):
-    make_country(name="Armenia", iso_code="AM", region="145", net_neutrality_status="yes")
-    make_country(name="Kazakhstan", iso_code="KZ", isp_safe_harbor_status="partial")
-    make_country(name="Kyrgyzstan", iso_code="KG", net_neutrality_status="partial")
+    CountryFactory(name="Armenia", iso_code="AM", region="145", net_neutrality_status="yes")
+    CountryFactory(name="Kazakhstan", iso_code="KZ", isp_safe_harbor_status="partial")
+    CountryFactory(name="Kyrgyzstan", iso_code="KG", net_neutrality_status="partial")
 
     def listed(query):
         return names(data(client, f"/countries/?{query}")["items"])
@@ -266,11 +273,11 @@ def test_country_filters(client):
 
 
 def test_blocked_site_filters(client):
-    kz = make_country(name="Kazakhstan", iso_code="KZ")
-    am = make_country(name="Armenia", iso_code="AM")
-    make_site(kz, name="News One", url="news.example", category="NEWS", status="ongoing")
-    make_site(kz, name="Tube", url="video.example", category="MMED", action="throttled")
-    make_site(am, name="News Two", category="NEWS", status="lifted")
+    kz = CountryFactory(name="Kazakhstan", iso_code="KZ")
+    am = CountryFactory(name="Armenia", iso_code="AM")
+    SiteFactory(country=kz, name="News One", url="news.example", category="NEWS", status="ongoing")
+    SiteFactory(country=kz, name="Tube", url="video.example", category="MMED", action="throttled")
+    SiteFactory(country=am, name="News Two", category="NEWS", status="lifted")
 
     def listed(query):
         return names(data(client, f"/blocked-sites/?{query}")["items"])
@@ -289,12 +296,12 @@ def test_blocked_site_filters(client):
 
 
 def test_metric_filters(client):
-    kz = make_country(name="Kazakhstan", iso_code="KZ")
-    am = make_country(name="Armenia", iso_code="AM")
+    kz = CountryFactory(name="Kazakhstan", iso_code="KZ")
+    am = CountryFactory(name="Armenia", iso_code="AM")
     for year in (2010, 2013, 2016):
-        make_metric(kz, year=year)
-    make_metric(kz, kind="internet_users", value=1000, year=2013)
-    make_metric(am, year=2013)
+        MetricFactory(country=kz, year=year)
+    MetricFactory(country=kz, kind="internet_users", value=1000, year=2013)
+    MetricFactory(country=am, year=2013)
 
     def listed(query):
         items = data(client, f"/metrics/?{query}")["items"]
@@ -318,7 +325,7 @@ def test_metric_filters(client):
 
 def test_pages(client):
     for index, code in enumerate(CODES[:5]):
-        make_country(name=f"Country {index}", iso_code=code)
+        CountryFactory(name=f"Country {index}", iso_code=code)
     first = data(client, "/countries/?page_size=2&region=143")
     assert (first["count"], first["page"], first["page_size"]) == (5, 1, 2)
     assert names(first["items"]) == ["Country 0", "Country 1"]
@@ -341,7 +348,7 @@ def test_pages(client):
 
 
 def test_page_size_defaults_to_50_and_is_capped_at_100(client):
-    country = make_country()
+    country = CountryFactory()
     BlockedSite.objects.bulk_create(
         BlockedSite(country=country, name=f"Site {n:03}", action="blocked") for n in range(120)
     )
@@ -365,7 +372,7 @@ def test_conditional_requests(client, kazakhstan, path):
     last_change = datetime.datetime(2024, 1, 2, 3, 4, 5, 678, tzinfo=datetime.UTC)
     Country.objects.filter(pk=kazakhstan.pk).update(updated_at=last_change)
     # A draft edited since must not move Last-Modified (nor reveal that it exists).
-    draft = make_country(name="Draftland", iso_code="UZ", is_published=False)
+    draft = CountryFactory(name="Draftland", iso_code="UZ", is_published=False)
     assert draft.updated_at > last_change
 
     response = get(client, path)
@@ -481,11 +488,11 @@ def test_openapi_document(openapi):
 
 
 def test_responses_match_the_schema(client, kazakhstan, openapi):
-    source = make_source(name="Freedom House", url="https://freedomhouse.org/")
-    make_site(kazakhstan, name="Example", url="https://example.org/x", since_year=2014,
-              status="ongoing", source=source, notes="*Noted*.")  # fmt: skip
+    source = SourceFactory(name="Freedom House", url="https://freedomhouse.org/")
+    SiteFactory(country=kazakhstan, name="Example", url="https://example.org/x", since_year=2014,
+                status="ongoing", source=source, notes="*Noted*.")  # fmt: skip
     Country.objects.filter(pk=kazakhstan.pk).update(last_reviewed=datetime.date(2025, 5, 1))
-    empty = make_country(name="Armenia", iso_code="AM", isp_count=None, summary="x")
+    empty = CountryFactory(name="Armenia", iso_code="AM", isp_count=None, summary="x")
     requests = [
         ("/api/v1/countries/", "/countries/", 200),
         ("/api/v1/countries/", "/countries/?region=015", 200),
@@ -534,22 +541,24 @@ QUERIES = {  # each reads the content version first (countries.cache), then its 
 
 
 def build_countries(count, rows):
-    source = make_source(name="ITU")
+    source = SourceFactory(name="ITU")
     for index in range(count):
-        country = make_country(name=f"Country {index}", iso_code=CODES[index])
+        country = CountryFactory(name=f"Country {index}", iso_code=CODES[index])
         for n in range(rows):
-            make_site(country, name=f"Site {n}", category="NEWS", source=source, notes="*n*")
-            make_metric(country, year=2000 + n, source=source)
-            make_metric(country, kind="internet_users", value=1000 + n, year=2000 + n)
-            make_article(country, number=str(n + 1), source=source)
-            make_isp(country, name=f"ISP {n}")
+            SiteFactory(
+                country=country, name=f"Site {n}", category="NEWS", source=source, notes="*n*"
+            )
+            MetricFactory(country=country, year=2000 + n, source=source)
+            MetricFactory(country=country, kind="internet_users", value=1000 + n, year=2000 + n)
+            ArticleFactory(country=country, number=str(n + 1), source=source)
+            IspFactory(country=country, name=f"ISP {n}")
 
 
 @pytest.mark.parametrize("count, rows", [(1, 1), (15, 4)])
 @pytest.mark.parametrize("path", QUERIES)
 def test_fixed_number_of_queries(client, path, count, rows):
     build_countries(count, rows)
-    make_country(name="Draftland", iso_code="FR", is_published=False)
+    CountryFactory(name="Draftland", iso_code="FR", is_published=False)
     with CaptureQueriesContext(connection) as queries:
         response = get(client, path)
     assert response.status_code == 200

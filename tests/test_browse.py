@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from countries.history import record_revisions
 
-from .conftest import make_article, make_country, make_isp, make_metric, make_site
-from .test_views import parsed_elements, visible_text
+from .factories import ArticleFactory, CountryFactory, IspFactory, MetricFactory, SiteFactory
+from .helpers import parsed_elements, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -20,18 +20,26 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 @pytest.fixture
 def world(kazakhstan):
     """Kazakhstan, a second published entry and a draft, each with rows."""
-    kyrgyzstan = make_country(
+    kyrgyzstan = CountryFactory(
         name="Kyrgyzstan", iso_code="KG", net_neutrality_status="partial",
         isp_safe_harbor_status="yes", summary="Kyrgyzstan throttles **LiveJournal** at times.",
     )  # fmt: skip
-    make_site(kyrgyzstan, name="LiveJournal", action="throttled", category="HOST", status="ongoing")
-    make_site(kyrgyzstan, name="Ferghana News", category="NEWS")
-    make_article(kyrgyzstan, number="31", topic="speech", clauses=["Speech is free in KG."])
+    SiteFactory(
+        country=kyrgyzstan,
+        name="LiveJournal",
+        action="throttled",
+        category="HOST",
+        status="ongoing",
+    )
+    SiteFactory(country=kyrgyzstan, name="Ferghana News", category="NEWS")
+    ArticleFactory(
+        country=kyrgyzstan, number="31", topic="speech", clauses=["Speech is free in KG."]
+    )
     record_revisions([kyrgyzstan], "Added.")
-    draft = make_country(name="Draftistan", iso_code="UZ", is_published=False,
-                         summary="A secret draft about LiveJournal.")  # fmt: skip
-    make_site(draft, name="LiveJournal", action="blocked")
-    make_article(draft, number="29", topic="privacy", clauses=["Draft clause."])
+    draft = CountryFactory(name="Draftistan", iso_code="UZ", is_published=False,
+                           summary="A secret draft about LiveJournal.")  # fmt: skip
+    SiteFactory(country=draft, name="LiveJournal", action="blocked")
+    ArticleFactory(country=draft, number="29", topic="privacy", clauses=["Draft clause."])
     return {"KZ": kazakhstan, "KG": kyrgyzstan, "UZ": draft}
 
 
@@ -83,7 +91,7 @@ def test_blocked_sites_filters(client, world, params, expected, absent):
 
 def test_blocked_sites_are_paginated(client, kazakhstan):
     for number in range(120):
-        make_site(kazakhstan, name=f"Site {number:03}")
+        SiteFactory(country=kazakhstan, name=f"Site {number:03}")
     first = text_of(client, reverse("countries:blocked_sites"))
     second = text_of(client, reverse("countries:blocked_sites"), page=2)
     assert "124 sites" in first and "Page 1 of 2" in first
@@ -125,7 +133,7 @@ def test_search_ranks_names_above_prose_and_hides_drafts(client, world):
 
 
 def test_search_finds_article_text_isps_and_sites(client, world):
-    make_isp(world["KG"], name="Megacom")
+    IspFactory(country=world["KG"], name="Megacom")
     cases = [
         ("Megacom", "Kyrgyzstan"),
         ("Ferghana", "Kyrgyzstan"),
@@ -181,7 +189,9 @@ def test_sitemap_and_robots(client, world):
 
 
 def test_country_page_has_chart_sources_changes_citation_and_meta(client, world):
-    make_metric(world["KZ"], kind="internet_penetration", value=Decimal("76.4"), year=2022)
+    MetricFactory(
+        country=world["KZ"], kind="internet_penetration", value=Decimal("76.4"), year=2022
+    )
     html = client.get(world["KZ"].get_absolute_url()).content.decode()
     text = visible_text(html)
     assert '<svg viewBox="0 0 320 150" role="img"' in html  # penetration now has two years
@@ -217,9 +227,9 @@ def home_order(client, **params):
 
 
 def test_home_table_sorts_and_filters(client, world):
-    make_metric(world["KG"], value=Decimal("38"), year=2020)
-    brazil = make_country(name="Brazil", iso_code="BR", region="419", net_neutrality_status="yes")
-    make_metric(brazil, value=Decimal("81"), year=2022)
+    MetricFactory(country=world["KG"], value=Decimal("38"), year=2020)
+    brazil = CountryFactory(name="Brazil", iso_code="BR", region="419", net_neutrality_status="yes")
+    MetricFactory(country=brazil, value=Decimal("81"), year=2022)
     assert home_order(client) == ["Brazil", "Kazakhstan", "Kyrgyzstan"]
     assert home_order(client, sort="penetration") == ["Kyrgyzstan", "Kazakhstan", "Brazil"]
     assert home_order(client, sort="-penetration") == ["Brazil", "Kazakhstan", "Kyrgyzstan"]

@@ -4,27 +4,24 @@ next request to another, as when gunicorn runs several workers or several machin
 import http.cookiejar
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
-from .conftest import EDITOR_PASSWORD
 from .forms import read_form
+from .helpers import (
+    EDITOR_PASSWORD,
+    fetch,
+    free_port,
+    manage,
+    production_environment,
+    start_gunicorn,
+    wait_until_up,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -45,29 +42,9 @@ def shared_database(tmp_path):
         yield f"sqlite:///{tmp_path / 'shared.sqlite3'}"
 
 
-def environment(database_url):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    env.update(
-        DATABASE_URL=database_url,
-        DJANGO_SECRET_KEY="two-processes",
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_HTTPS="0",  # plain HTTP on the loopback
-        DJANGO_SUPERUSER_PASSWORD=EDITOR_PASSWORD,
-    )
-    return env
-
-
-def manage(env, *args):
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=180,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-
-
 @pytest.fixture
 def two_servers(shared_database):
-    env = environment(shared_database)
+    env = production_environment(shared_database)
     manage(env, "migrate", "-v0")
     manage(env, "load_initial_data", "-v0")
     manage(env, "createsuperuser", "--noinput", "--username", "editor", "--email", "e@example.org")
@@ -75,25 +52,7 @@ def two_servers(shared_database):
     try:
         for _ in range(2):
             port = free_port()
-            servers.append(
-                (
-                    f"http://127.0.0.1:{port}",
-                    subprocess.Popen(
-                        [
-                            sys.executable,
-                            "-m",
-                            "gunicorn",
-                            "-c",
-                            "gunicorn.conf.py",
-                            "netfree.wsgi",
-                        ],
-                        cwd=settings.BASE_DIR,
-                        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"},
-                        stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL,
-                    ),
-                )
-            )
+            servers.append((f"http://127.0.0.1:{port}", start_gunicorn(env, port)))
         for url, _process in servers:
             wait_until_up(url)
         yield [url for url, _process in servers]
@@ -101,25 +60,6 @@ def two_servers(shared_database):
         for _url, process in servers:
             process.terminate()
             process.wait(timeout=20)
-
-
-def wait_until_up(url, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/robots.txt", timeout=2)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not start")
-
-
-def fetch(url, opener=None, data=None):
-    request = urllib.request.Request(
-        url, data=urllib.parse.urlencode(data, doseq=True).encode() if data else None
-    )
-    with (opener or urllib.request.build_opener()).open(request, timeout=20) as response:
-        return response.read().decode()
 
 
 def test_an_edit_through_one_process_shows_at_once_on_the_other(two_servers):

@@ -19,21 +19,19 @@ from django.urls import reverse
 from countries.models import CONTENT_MODELS, Country
 from countries.opendata.export import CSV_TABLE_NAMES
 
-from .conftest import make_article, make_country, make_isp, make_metric, make_site, make_source
+from .factories import (
+    ArticleFactory,
+    CountryFactory,
+    IspFactory,
+    MetricFactory,
+    SiteFactory,
+    SourceFactory,
+)
+from .helpers import export, snapshot
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
 FIXTURES = settings.FIXTURE_DIRS[0]
-
-
-def export(directory, *args):
-    out = io.StringIO()
-    call_command("export_fixtures", "--output", str(directory), *args, stdout=out)
-    return out.getvalue()
-
-
-def snapshot(directory):
-    return {path.name: path.read_bytes() for path in sorted(directory.glob("*.json"))}
 
 
 def clear_content():
@@ -44,26 +42,26 @@ def clear_content():
 def build_dataset(reverse_order=False):
     """Two countries with every kind of row, unicode, nulls and decimals, in a chosen order."""
     steps = [
-        lambda: make_source(name="ITU"),
-        lambda: make_source(name="Адил Соз", url="https://adilsoz.kz/"),
-        lambda: make_country(name="Kazakhstan", slug="kazakhstan", iso_code="KZ",
-                             summary="Қазақстан — *summary*.", isp_count=3),
-        lambda: make_country(name="Kyrgyzstan", slug="kyrgyzstan", iso_code="KG",
-                             net_neutrality_status="partial"),
+        lambda: SourceFactory(name="ITU"),
+        lambda: SourceFactory(name="Адил Соз", url="https://adilsoz.kz/"),
+        lambda: CountryFactory(name="Kazakhstan", slug="kazakhstan", iso_code="KZ",
+                               summary="Қазақстан — *summary*.", isp_count=3),
+        lambda: CountryFactory(name="Kyrgyzstan", slug="kyrgyzstan", iso_code="KG",
+                               net_neutrality_status="partial"),
     ]  # fmt: skip
     rows = [
-        lambda: make_article(Country.objects.get(iso_code="KZ"), number="20", order=1),
-        lambda: make_article(Country.objects.get(iso_code="KZ"), number="18", topic="privacy"),
-        lambda: make_site(Country.objects.get(iso_code="KZ"), name="Голос Республики"),
-        lambda: make_site(Country.objects.get(iso_code="KZ"), name="blogs", category="HOST"),
-        lambda: make_site(Country.objects.get(iso_code="KZ"), name="LiveJournal", since_year=2012,
-                          url="livejournal.com", source=Source_named("Адил Соз")),
-        lambda: make_metric(Country.objects.get(iso_code="KZ"), kind="internet_users",
-                            value=9577924, year=2013, source=Source_named("ITU")),
-        lambda: make_metric(Country.objects.get(iso_code="KZ"), value=Decimal("54.5"), year=2013),
-        lambda: make_metric(Country.objects.get(iso_code="KG"), value=Decimal("7"), year=2010),
-        lambda: make_isp(Country.objects.get(iso_code="KZ"), name="Kaztelecom", state_owned=True),
-        lambda: make_isp(Country.objects.get(iso_code="KZ"), name="beeline"),
+        lambda: ArticleFactory(country=Country_coded("KZ"), number="20", order=1),
+        lambda: ArticleFactory(country=Country_coded("KZ"), number="18", topic="privacy"),
+        lambda: SiteFactory(country=Country_coded("KZ"), name="Голос Республики"),
+        lambda: SiteFactory(country=Country_coded("KZ"), name="blogs", category="HOST"),
+        lambda: SiteFactory(country=Country_coded("KZ"), name="LiveJournal", since_year=2012,
+                            url="livejournal.com", source=Source_named("Адил Соз")),
+        lambda: MetricFactory(country=Country_coded("KZ"), kind="internet_users",
+                              value=9577924, year=2013, source=Source_named("ITU")),
+        lambda: MetricFactory(country=Country_coded("KZ"), value=Decimal("54.5"), year=2013),
+        lambda: MetricFactory(country=Country_coded("KG"), value=Decimal("7"), year=2010),
+        lambda: IspFactory(country=Country_coded("KZ"), name="Kaztelecom", state_owned=True),
+        lambda: IspFactory(country=Country_coded("KZ"), name="beeline"),
     ]  # fmt: skip
     if reverse_order:
         steps, rows = steps[::-1], rows[::-1]
@@ -77,6 +75,10 @@ def Source_named(name):  # noqa: N802 - reads as a constructor in the table abov
     from countries.models import Source
 
     return Source.objects.get(name=name)
+
+
+def Country_coded(iso_code):  # noqa: N802 - as Source_named
+    return Country.objects.get(iso_code=iso_code)
 
 
 def test_export_of_the_loaded_fixtures_is_byte_identical_to_them(kazakhstan, tmp_path):

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from countries.models import COUNTRY_CODES, BlockedSite, Country, Metric
 from countries.opendata.importing import import_fixture_files
 
-from .test_export import export, snapshot
+from .helpers import export, snapshot
 
 pytestmark = pytest.mark.django_db
 

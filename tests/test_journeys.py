@@ -19,7 +19,7 @@ from reversion.models import Version
 
 from countries.models import BlockedSite, Country, EntryRevision, Isp, Metric
 
-from .conftest import make_country, make_site, make_source
+from .factories import CountryFactory, SiteFactory, SourceFactory
 from .forms import read_form
 
 pytestmark = pytest.mark.django_db
@@ -242,7 +242,7 @@ def test_stored_crlf_and_its_revisions_are_normalised_by_the_migration(kazakhsta
 
 
 def test_a_drafts_rows_and_sources_stay_private_until_published(admin_client, client):
-    secret = make_source(name="Whistleblower memo (do not publish)")
+    secret = SourceFactory(name="Whistleblower memo (do not publish)")
     add = reverse("admin:countries_country_add")
     form = read_form(admin_client.get(add).content.decode(), "country_form")
     form.update(
@@ -378,9 +378,9 @@ def test_feeds_carry_each_public_change_with_an_id_of_its_own(admin_client, clie
 
 
 def test_feed_descriptions_are_text_even_in_readers_that_render_html(admin_client, client):
-    make_source(name="RSF")
-    country = make_country(name="Testland", summary="<img src=x onerror=alert(1)> & more.")
-    site = make_site(country, name="<script>alert(1)</script>")
+    SourceFactory(name="RSF")
+    country = CountryFactory(name="Testland", summary="<img src=x onerror=alert(1)> & more.")
+    site = SiteFactory(country=country, name="<script>alert(1)</script>")
     from countries.history import record_revisions
 
     record_revisions([country], "Added.")
@@ -409,7 +409,7 @@ def test_the_api_html_and_the_preview_quote_articles_where_placed(editor_client,
     html = html.content.decode()
     assert "freedom of speech and creative activities" in html
     assert "[[Article 99]] is not among this entry" in html
-    other = make_country(name="Otherland", iso_code="UZ")
+    other = CountryFactory(name="Otherland", iso_code="UZ")
     html = editor_client.post(f"{preview}?entry={other.pk}", {"content": text}).content.decode()
     assert "freedom of speech" not in html  # another entry's articles are not this one's
 
@@ -419,7 +419,7 @@ def test_the_api_html_and_the_preview_quote_articles_where_placed(editor_client,
 
 @pytest.mark.parametrize("term", ["азаттык", "АЗАТТЫК", "Азаттык", "радио"])
 def test_search_finds_cyrillic_whatever_its_case(client, kazakhstan, term):
-    make_site(kazakhstan, name="Радио Азаттык", url="rus.azattyq.org")
+    SiteFactory(country=kazakhstan, name="Радио Азаттык", url="rus.azattyq.org")
     page = client.get(reverse("countries:search"), {"q": term}).content.decode()
     assert "Kazakhstan" in page, term
     admin_search = BlockedSite.objects.filter(name__icontains=term)
@@ -427,7 +427,7 @@ def test_search_finds_cyrillic_whatever_its_case(client, kazakhstan, term):
 
 
 def test_a_site_name_with_a_slash_has_its_own_page(client, kazakhstan):
-    make_site(kazakhstan, name="AC/DC fan forum")
+    SiteFactory(country=kazakhstan, name="AC/DC fan forum")
     listing = client.get("/blocked-sites/")
     assert listing.status_code == 200
     url = reverse("countries:blocked_site", kwargs={"name": "AC/DC fan forum"})
@@ -441,7 +441,7 @@ def test_api_pages_beyond_any_list_are_refused_not_errors(client, kazakhstan):
 
 
 def test_empty_sections_are_left_out_and_the_index_lists_every_entry(client):
-    country = make_country(name="Testland", summary="Only a summary.")
+    country = CountryFactory(name="Testland", summary="Only a summary.")
     html = client.get(country.get_absolute_url()).content.decode()
     assert "Censorship and restrictions on speech" not in html
     assert 'href="#website-blocking"' not in html
@@ -488,7 +488,7 @@ def test_the_change_list_and_form_read_as_editors_expect(admin_client, kazakhsta
 
 
 def test_saving_says_what_readers_now_see(admin_client, kazakhstan):
-    draft = make_country(name="Draftland", iso_code="UZ", is_published=False)
+    draft = CountryFactory(name="Draftland", iso_code="UZ", is_published=False)
     response = save(admin_client, draft, open_form(admin_client, draft))
     messages = [str(m) for m in admin_client.get(response.url).context["messages"]]
     assert "Saved as a draft: readers do not see it until it is published." in messages

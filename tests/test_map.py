@@ -25,7 +25,7 @@ from countries.public.worldmap import (
     world_outlines,
 )
 
-from .conftest import make_article, make_country, make_metric
+from .factories import ArticleFactory, CountryFactory, MetricFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 NUMBER = r"-?\d+(\.\d)?"
@@ -185,18 +185,19 @@ def test_kazakhstan_under_each_indicator(kazakhstan, indicator, status, css_clas
 
 @pytest.mark.django_db
 def test_each_indicator_classifies_countries():
-    rich = make_country(
+    rich = CountryFactory(
         name="Richland",
         iso_code="NO",
         net_neutrality_status="yes",
         isp_safe_harbor_status="partial",
     )
-    make_article(rich, topic="privacy")
-    make_metric(rich, value=Decimal("99.5"), year=2010)
-    make_metric(rich, value=Decimal("80"), year=2022)
-    make_metric(rich, kind="internet_users", value=10, year=2023)
-    make_country(name="Quietland", iso_code="BR")
-    make_metric(make_country(name="Lowland", iso_code="CD"), value=Decimal("19.99"), year=2020)
+    ArticleFactory(country=rich, topic="privacy")
+    MetricFactory(country=rich, value=Decimal("99.5"), year=2010)
+    MetricFactory(country=rich, value=Decimal("80"), year=2022)
+    MetricFactory(country=rich, kind="internet_users", value=10, year=2023)
+    CountryFactory(name="Quietland", iso_code="BR")
+    lowland = CountryFactory(name="Lowland", iso_code="CD")
+    MetricFactory(country=lowland, value=Decimal("19.99"), year=2020)
 
     def statuses(indicator):
         shapes = shapes_by_code(build_map(indicator, countries_for_map()))
@@ -231,8 +232,8 @@ def test_countries_without_an_entry_are_drawn_without_a_link():
 
 @pytest.mark.django_db
 def test_drafts_never_appear():
-    make_country(name="Draftland", iso_code="FR", is_published=False)
-    make_country(name="Publicland", iso_code="DE")
+    CountryFactory(name="Draftland", iso_code="FR", is_published=False)
+    CountryFactory(name="Publicland", iso_code="DE")
     for world_map in (
         build_map("net_neutrality", countries_for_map()),
         # Even a caller passing every country gets no link to a draft.
@@ -247,7 +248,7 @@ def test_drafts_never_appear():
 
 @pytest.mark.django_db
 def test_small_countries_are_listed_though_not_drawn():
-    make_country(name="Singapore", iso_code="SG")
+    CountryFactory(name="Singapore", iso_code="SG")
     world_map = build_map("speech", countries_for_map())
     assert "SG" not in shapes_by_code(world_map)
     assert [(entry.name, entry.on_map) for entry in world_map.entries] == [("Singapore", False)]
@@ -259,11 +260,11 @@ MANY_CODES += ["NG", "EG", "AR", "CA", "AU", "ZA", "MX", "TR", "IR", "XK"]
 
 def add_full_entries(codes):
     for code in codes:
-        country = make_country(name=f"Land {code}", iso_code=code)
-        make_article(country, topic="speech")
-        make_article(country, number="21", topic="privacy")
-        make_metric(country)
-        make_metric(country, year=2020, value=70)
+        country = CountryFactory(name=f"Land {code}", iso_code=code)
+        ArticleFactory(country=country, topic="speech")
+        ArticleFactory(country=country, number="21", topic="privacy")
+        MetricFactory(country=country)
+        MetricFactory(country=country, year=2020, value=70)
 
 
 def build_every_map():
@@ -320,9 +321,9 @@ def parse(html):
 
 
 def test_the_include_links_every_published_country_on_the_map(kazakhstan, rf):
-    make_country(name="Draftland", iso_code="FR", is_published=False)
-    make_country(name="Brazil", iso_code="BR", net_neutrality_status="yes")
-    make_country(name="Singapore", iso_code="SG")
+    CountryFactory(name="Draftland", iso_code="FR", is_published=False)
+    CountryFactory(name="Brazil", iso_code="BR", net_neutrality_status="yes")
+    CountryFactory(name="Singapore", iso_code="SG")
     html = render_to_string("includes/world_map.html", map_context(None))
     elements = parse(html)
 

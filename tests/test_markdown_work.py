@@ -21,7 +21,7 @@ from countries.markdown import (
     render_markdown_with_directives,
 )
 
-from .conftest import make_country, make_site
+from .factories import CountryFactory, SiteFactory
 
 CALLS_PER_UNIT = 8  # the most measured for any input below is 7.7 (punctuation: "++++")
 # Inputs that stress a parser: each repeated to fill a field.
@@ -105,9 +105,9 @@ def test_a_page_of_costly_text_spends_one_budget_per_request_and_fills_in(client
     section = filled("#\n", 8_000)  # 4,000 headings; five of them exceed one budget
     fields = ["summary", "censorship", "website_blocking", "privacy", "internet_access"]
     assert markup_cost(section) < RENDER_BUDGET < len(fields) * markup_cost(section)
-    country = make_country(**dict.fromkeys(fields, section))
+    country = CountryFactory(**dict.fromkeys(fields, section))
     for n in range(20):
-        make_site(country, name=f"Site {n}", notes=filled("![", 2_000 - n))
+        SiteFactory(country=country, name=f"Site {n}", notes=filled("![", 2_000 - n))
 
     url = country.get_absolute_url()
     works, pages = [], []
@@ -126,7 +126,7 @@ def test_a_page_of_costly_text_spends_one_budget_per_request_and_fills_in(client
 def test_a_text_beyond_the_budget_alone_is_shown_plain_and_costs_nothing(client, editor_client):
     worst = filled("#\n", 20_000)  # the reported case: 10,000 headings
     assert markup_cost(worst) > RENDER_BUDGET
-    country = make_country(censorship="Before.\n\n" + worst[:19_000])
+    country = CountryFactory(censorship="Before.\n\n" + worst[:19_000])
     work = calls(client.get, country.get_absolute_url())
     assert work < 2_000_000  # the page around it; the text is never parsed
     page = client.get(country.get_absolute_url()).content.decode()

@@ -8,7 +8,14 @@ from django.db import IntegrityError, transaction
 
 from countries.models import BlockedSite, ConstitutionalArticle, Country, Isp, Metric, Source
 
-from .conftest import make_article, make_country, make_isp, make_metric, make_site, make_source
+from .factories import (
+    ArticleFactory,
+    CountryFactory,
+    IspFactory,
+    MetricFactory,
+    SiteFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,18 +46,18 @@ def refused_by_database(create):
     ids=lambda fields: next(iter(fields)),
 )
 def test_database_refuses_invalid_country(fields):
-    assert refused_by_database(lambda: make_country(**fields))
+    assert refused_by_database(lambda: CountryFactory(**fields))
 
 
 def test_lower_case_iso_codes_are_stored_upper_case():
-    assert make_country(iso_code="kz").natural_key() == ("KZ",)
+    assert CountryFactory(iso_code="kz").natural_key() == ("KZ",)
     assert Country.objects.filter(iso_code="KZ").exists()
 
 
 def test_database_refuses_duplicate_country_code_and_slug():
-    make_country(name="One", slug="one", iso_code="KZ")
-    assert refused_by_database(lambda: make_country(name="Two", slug="two", iso_code="KZ"))
-    assert refused_by_database(lambda: make_country(name="Three", slug="one", iso_code="UZ"))
+    CountryFactory(name="One", slug="one", iso_code="KZ")
+    assert refused_by_database(lambda: CountryFactory(name="Two", slug="two", iso_code="KZ"))
+    assert refused_by_database(lambda: CountryFactory(name="Three", slug="one", iso_code="UZ"))
 
 
 @pytest.mark.parametrize(
@@ -67,31 +74,37 @@ def test_database_refuses_duplicate_country_code_and_slug():
     ],
 )
 def test_database_checks_metric_ranges(kind, value, refused):
-    country = make_country()
-    assert refused_by_database(lambda: make_metric(country, kind=kind, value=value)) is refused
+    country = CountryFactory()
+    assert (
+        refused_by_database(lambda: MetricFactory(country=country, kind=kind, value=value))
+        is refused
+    )
 
 
 def test_database_refuses_metric_outside_the_years():
-    country = make_country()
-    assert refused_by_database(lambda: make_metric(country, year=1989))
-    assert refused_by_database(lambda: make_metric(country, year=2101))
+    country = CountryFactory()
+    assert refused_by_database(lambda: MetricFactory(country=country, year=1989))
+    assert refused_by_database(lambda: MetricFactory(country=country, year=2101))
 
 
 def test_database_refuses_duplicate_metric_for_kind_and_year():
-    country = make_country()
-    make_metric(country, kind="internet_users", value=10, year=2013)
+    country = CountryFactory()
+    MetricFactory(country=country, kind="internet_users", value=10, year=2013)
     assert refused_by_database(
-        lambda: make_metric(country, kind="internet_users", value=11, year=2013)
+        lambda: MetricFactory(country=country, kind="internet_users", value=11, year=2013)
     )
-    make_metric(country, kind="internet_users", value=12, year=2014)  # another year is fine
+    # Another year is fine.
+    MetricFactory(country=country, kind="internet_users", value=12, year=2014)
 
 
 def test_database_refuses_duplicate_article_number_per_country():
-    country = make_country()
-    other = make_country(name="Other", iso_code="UZ")
-    make_article(country, number="20")
-    assert refused_by_database(lambda: make_article(country, number="20", topic="privacy"))
-    make_article(other, number="20")  # the same number in another country's constitution
+    country = CountryFactory()
+    other = CountryFactory(name="Other", iso_code="UZ")
+    ArticleFactory(country=country, number="20")
+    assert refused_by_database(
+        lambda: ArticleFactory(country=country, number="20", topic="privacy")
+    )
+    ArticleFactory(country=other, number="20")  # the same number in another country's constitution
 
 
 @pytest.mark.parametrize(
@@ -100,16 +113,16 @@ def test_database_refuses_duplicate_article_number_per_country():
     ids=lambda fields: next(iter(fields)),
 )
 def test_database_refuses_invalid_blocked_site(fields):
-    country = make_country()
-    assert refused_by_database(lambda: make_site(country, **fields))
+    country = CountryFactory()
+    assert refused_by_database(lambda: SiteFactory(country=country, **fields))
 
 
 def test_database_refuses_duplicate_site_and_isp_names_per_country():
-    country = make_country()
-    make_site(country, name="LiveJournal")
-    make_isp(country, name="Kaztelecom")
-    assert refused_by_database(lambda: make_site(country, name="LiveJournal"))
-    assert refused_by_database(lambda: make_isp(country, name="Kaztelecom"))
+    country = CountryFactory()
+    SiteFactory(country=country, name="LiveJournal")
+    IspFactory(country=country, name="Kaztelecom")
+    assert refused_by_database(lambda: SiteFactory(country=country, name="LiveJournal"))
+    assert refused_by_database(lambda: IspFactory(country=country, name="Kaztelecom"))
 
 
 # Validation explains, with codes -----------------------------------------------------------------
@@ -129,7 +142,7 @@ def test_validation_names_the_bad_fields():
 
 
 def test_validation_checks_percentages_and_counts():
-    country = make_country()
+    country = CountryFactory()
     codes = validation_codes(
         Metric(country=country, kind="internet_penetration", value=Decimal("154"), year=2013)
     )
@@ -139,14 +152,14 @@ def test_validation_checks_percentages_and_counts():
 
 
 def test_validation_refuses_future_metric_year():
-    country = make_country()
+    country = CountryFactory()
     metric = Metric(country=country, kind="internet_users", value=5, year=2099)
     assert validation_codes(metric)["year"] == ["future_year"]
 
 
 def test_validation_refuses_duplicate_article():
-    country = make_country()
-    make_article(country, number="20")
+    country = CountryFactory()
+    ArticleFactory(country=country, number="20")
     duplicate = ConstitutionalArticle(
         country=country, number="20", topic="speech", clauses=["A clause."]
     )
@@ -154,7 +167,9 @@ def test_validation_refuses_duplicate_article():
 
 
 def test_validation_requires_clauses():
-    article = ConstitutionalArticle(country=make_country(), number="1", topic="speech", clauses=[])
+    article = ConstitutionalArticle(
+        country=CountryFactory(), number="1", topic="speech", clauses=[]
+    )
     assert "clauses" in validation_codes(article)
 
 
@@ -171,7 +186,7 @@ def test_validation_requires_clauses():
     ],
 )
 def test_blocked_site_url_is_a_web_address_or_domain(url, valid):
-    site = BlockedSite(country=make_country(), name="Site", url=url, action="blocked")
+    site = BlockedSite(country=CountryFactory(), name="Site", url=url, action="blocked")
     if valid:
         site.full_clean()
     else:
@@ -182,15 +197,15 @@ def test_blocked_site_url_is_a_web_address_or_domain(url, valid):
 
 
 def test_every_model_round_trips_its_natural_key():
-    source = make_source(name="ITU")
-    country = make_country(iso_code="KZ")
+    source = SourceFactory(name="ITU")
+    country = CountryFactory(iso_code="KZ")
     rows = [
         source,
         country,
-        make_article(country, number="18", source=source),
-        make_site(country, name="blogs"),
-        make_metric(country, kind="internet_users", value=9577924, year=2013),
-        make_isp(country, name="Kaztelecom", state_owned=True),
+        ArticleFactory(country=country, number="18", source=source),
+        SiteFactory(country=country, name="blogs"),
+        MetricFactory(country=country, kind="internet_users", value=9577924, year=2013),
+        IspFactory(country=country, name="Kaztelecom", state_owned=True),
     ]
     for row in rows:
         found = type(row).objects.get_by_natural_key(*row.natural_key())
@@ -199,40 +214,39 @@ def test_every_model_round_trips_its_natural_key():
 
 
 def test_natural_keys_are_readable():
-    country = make_country(name="Kazakhstan", iso_code="KZ")
+    country = CountryFactory(name="Kazakhstan", iso_code="KZ")
     assert country.natural_key() == ("KZ",)
-    assert make_article(country, number="20").natural_key() == ("KZ", "20")
-    assert make_metric(country, kind="internet_users", value=1, year=2013).natural_key() == (
-        "KZ",
-        "internet_users",
-        2013,
-    )
-    assert str(make_site(country, name="LiveJournal")) == "LiveJournal in Kazakhstan"
+    assert ArticleFactory(country=country, number="20").natural_key() == ("KZ", "20")
+    metric = MetricFactory(country=country, kind="internet_users", value=1, year=2013)
+    assert metric.natural_key() == ("KZ", "internet_users", 2013)
+    assert str(SiteFactory(country=country, name="LiveJournal")) == "LiveJournal in Kazakhstan"
 
 
 def test_sources_in_use_cannot_be_deleted():
-    source = make_source(name="ITU")
-    make_metric(make_country(), source=source)
+    source = SourceFactory(name="ITU")
+    MetricFactory(country=CountryFactory(), source=source)
     with pytest.raises(Exception, match="protected"):
         source.delete()
     assert Source.objects.filter(name="ITU").exists()
 
 
 def test_deleting_a_country_deletes_its_rows():
-    country = make_country()
-    make_article(country)
-    make_site(country)
-    make_metric(country)
-    make_isp(country)
+    country = CountryFactory()
+    ArticleFactory(country=country)
+    SiteFactory(country=country)
+    MetricFactory(country=country)
+    IspFactory(country=country)
     country.delete()
     for model in (ConstitutionalArticle, BlockedSite, Metric, Isp):
         assert not model.objects.exists()
 
 
 def test_metric_formats_values_for_readers():
-    country = make_country()
-    users = make_metric(country, kind="internet_users", value=9577924, year=2013)
-    share = make_metric(country, kind="internet_penetration", value=Decimal("54"), year=2013)
+    country = CountryFactory()
+    users = MetricFactory(country=country, kind="internet_users", value=9577924, year=2013)
+    share = MetricFactory(
+        country=country, kind="internet_penetration", value=Decimal("54"), year=2013
+    )
     users.refresh_from_db()
     share.refresh_from_db()
     assert users.formatted_value() == "9,577,924"
@@ -240,21 +254,21 @@ def test_metric_formats_values_for_readers():
 
 
 def test_latest_metrics_take_the_most_recent_year_of_each_kind():
-    country = make_country()
-    make_metric(country, kind="internet_penetration", value=40, year=2010)
-    make_metric(country, kind="internet_penetration", value=54, year=2013)
-    make_metric(country, kind="internet_users", value=100, year=2011)
+    country = CountryFactory()
+    MetricFactory(country=country, kind="internet_penetration", value=40, year=2010)
+    MetricFactory(country=country, kind="internet_penetration", value=54, year=2013)
+    MetricFactory(country=country, kind="internet_users", value=100, year=2011)
     country = Country.objects.with_page_data().get(pk=country.pk)
     latest = {(m.kind, m.year) for m in country.latest_metrics()}
     assert latest == {("internet_penetration", 2013), ("internet_users", 2011)}
 
 
 def test_list_data_counts_sites_and_finds_latest_penetration():
-    country = make_country()
-    make_site(country, name="a")
-    make_site(country, name="b")
-    make_metric(country, kind="internet_penetration", value=40, year=2010)
-    make_metric(country, kind="internet_penetration", value=54, year=2013)
+    country = CountryFactory()
+    SiteFactory(country=country, name="a")
+    SiteFactory(country=country, name="b")
+    MetricFactory(country=country, kind="internet_penetration", value=40, year=2010)
+    MetricFactory(country=country, kind="internet_penetration", value=54, year=2013)
     listed = Country.objects.with_list_data().get(pk=country.pk)
     assert listed.blocked_site_count == 2
     assert listed.latest_penetration == Decimal("54")

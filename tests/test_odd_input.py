@@ -44,7 +44,14 @@ from countries.opendata.export import CSV_TABLE_NAMES
 from countries.public.search import terms_of
 from countries.public.views.browse import TOPICS
 
-from .conftest import make_article, make_country, make_isp, make_metric, make_site, make_source
+from .factories import (
+    ArticleFactory,
+    CountryFactory,
+    IspFactory,
+    MetricFactory,
+    SiteFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -165,19 +172,19 @@ RAW_MARKUP = sorted(
 DATA_ONLY_TAGS = {"b", "i"}
 
 
-def _create(factory, *args, **fields):
+def _create(factory, **fields):
     """A row through a factory, then checked as the admin would: the data must be legal."""
-    row = factory(*args, **fields)
+    row = factory(**fields)
     row.full_clean()
     return row
 
 
 def _build_world():
-    sources = [_create(make_source, name=name, url=url) for name, url in SOURCES]
+    sources = [_create(SourceFactory, name=name, url=url) for name, url in SOURCES]
     countries = {}
     for index, (iso, slug, name, region) in enumerate(COUNTRIES):
         country = _create(
-            make_country,
+            CountryFactory,
             name=name,
             slug=slug,
             iso_code=iso,
@@ -194,17 +201,18 @@ def _build_world():
         )
         countries[name] = country
         source = sources[index % len(sources)]
-        _create(make_article, country, number=PLACED_ARTICLE, topic="speech", clauses=CLAUSES,
-                source=source, translation_note=LONG_NOTE, notes=MARKDOWN)  # fmt: skip
-        _create(make_article, country, number=LONG_ARTICLE, topic="privacy",
-                clauses=CLAUSES[::-1], source=sources[0], translation_note=QUOTES)  # fmt: skip
-        _create(make_metric, country, value=Decimal("99.99"), year=2020, source=source,
+        _create(ArticleFactory, country=country, number=PLACED_ARTICLE, topic="speech",
+                clauses=CLAUSES, source=source, translation_note=LONG_NOTE,
                 notes=MARKDOWN)  # fmt: skip
-        _create(make_metric, country, value=Decimal("0"), year=2019, source=sources[2])
-        _create(make_metric, country, kind="internet_users", value=Decimal("9999999999999"),
-                year=2021, source=sources[0])  # fmt: skip
+        _create(ArticleFactory, country=country, number=LONG_ARTICLE, topic="privacy",
+                clauses=CLAUSES[::-1], source=sources[0], translation_note=QUOTES)  # fmt: skip
+        _create(MetricFactory, country=country, value=Decimal("99.99"), year=2020, source=source,
+                notes=MARKDOWN)  # fmt: skip
+        _create(MetricFactory, country=country, value=Decimal("0"), year=2019, source=sources[2])
+        _create(MetricFactory, country=country, kind="internet_users",
+                value=Decimal("9999999999999"), year=2021, source=sources[0])  # fmt: skip
         for isp in ISP_NAMES:
-            _create(make_isp, country, name=isp, state_owned=isp == LONG_ISP)
+            _create(IspFactory, country=country, name=isp, state_owned=isp == LONG_ISP)
     # Half the sites come with the entries' first published state, half later, so the public
     # list of changes and the feeds name odd sites ("Blocked sites added: “AC/DC fan forum”").
     first, later = SITE_NAMES[: len(SITE_NAMES) // 2], SITE_NAMES[len(SITE_NAMES) // 2 :]
@@ -212,8 +220,8 @@ def _build_world():
         for index, name in enumerate(batch, start=SITE_NAMES.index(batch[0])):
             for country_name in sorted(SITE_COUNTRIES[name]):
                 _create(
-                    make_site,
-                    countries[country_name],
+                    SiteFactory,
+                    country=countries[country_name],
                     name=name,
                     url=SITE_URLS[index % len(SITE_URLS)],
                     category=["NEWS", "", "POLR"][index % 3],
@@ -225,17 +233,18 @@ def _build_world():
                 )
         record_revisions(list(countries.values()), "Added.")
 
-    draft_source = _create(make_source, name=f"{SECRET} source {DRAFT_MARK}")
-    draft = _create(make_country, name=DRAFT_NAME, slug=DRAFT_SLUG, iso_code="UZ",
+    draft_source = _create(SourceFactory, name=f"{SECRET} source {DRAFT_MARK}")
+    draft = _create(CountryFactory, name=DRAFT_NAME, slug=DRAFT_SLUG, iso_code="UZ",
                     is_published=False, summary=f"{SECRET}: {MARKDOWN}",
                     censorship=f"{SECRET} {DRAFT_MARK}")  # fmt: skip
-    _create(make_article, draft, number=f"{DRAFT_MARK}1", clauses=[f"{SECRET} clause"],
+    _create(ArticleFactory, country=draft, number=f"{DRAFT_MARK}1", clauses=[f"{SECRET} clause"],
             source=draft_source, translation_note=SECRET)  # fmt: skip
-    _create(make_metric, draft, value=Decimal("1"), year=2020, source=draft_source, notes=SECRET)
-    _create(make_isp, draft, name=f"{SECRET} Telecom {DRAFT_MARK}")
+    _create(MetricFactory, country=draft, value=Decimal("1"), year=2020, source=draft_source,
+            notes=SECRET)  # fmt: skip
+    _create(IspFactory, country=draft, name=f"{SECRET} Telecom {DRAFT_MARK}")
     for name in DRAFT_SITE_NAMES:
-        _create(make_site, draft, name=name, url="https://secret.example/", source=draft_source,
-                notes=SECRET)  # fmt: skip
+        _create(SiteFactory, country=draft, name=name, url="https://secret.example/",
+                source=draft_source, notes=SECRET)  # fmt: skip
     record_revisions([draft], "Draft.")
     return {"countries": countries, "draft": draft}
 
@@ -270,7 +279,7 @@ def reader(module_client, odd):
 
 class _Page(HTMLParser):
     """One pass over a page: its tags, ids, links (href, text), attribute values and the text a
-    reader sees (as tests.test_views.visible_text: scripts, styles and the title skipped)."""
+    reader sees (as tests.helpers.visible_text: scripts, styles and the title skipped)."""
 
     def __init__(self, html):
         super().__init__(convert_charrefs=True)

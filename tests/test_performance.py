@@ -8,6 +8,7 @@ from django.urls import reverse
 from countries.models import BlockedSite, ConstitutionalArticle, Country, Metric, Source
 
 from .forms import read_form
+from .helpers import export
 
 pytestmark = pytest.mark.django_db
 
@@ -236,8 +237,6 @@ def test_an_import_refreshes_cached_pages_once_it_is_done(client, kazakhstan, tm
 
     from django.core.management import call_command
 
-    from .test_export import export
-
     before = client.get("/countries/kazakhstan/").content.decode()
     export(tmp_path)
     entry = json.loads((tmp_path / "kazakhstan.json").read_text())
@@ -258,8 +257,6 @@ def test_loading_fixtures_moves_the_content_version_once_not_per_object(
     from django.core.management import call_command
 
     from countries import cache
-
-    from .test_export import export
 
     export(tmp_path)
     entry = json.loads((tmp_path / "kazakhstan.json").read_text())

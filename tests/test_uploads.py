@@ -10,7 +10,7 @@ from PIL import Image
 
 from countries.editor.uploads import MAX_UPLOAD_BYTES
 
-from .conftest import EDITOR_PASSWORD
+from .helpers import EDITOR_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -1,57 +1,14 @@
 """Public pages: the Kazakhstan entry shows every fact of its source text; the list; 404s."""
 
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 
-from .conftest import make_article, make_country, make_metric, make_site
+from .factories import ArticleFactory, CountryFactory, MetricFactory, SiteFactory
+from .helpers import parsed_elements, visible_text
 
 pytestmark = pytest.mark.django_db
-
-
-class _TextExtractor(HTMLParser):
-    """The text a reader sees: tags dropped, whitespace folded, scripts and styles skipped."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in {"script", "style", "title"}:
-            self._skip += 1
-
-    def handle_endtag(self, tag):
-        if tag in {"script", "style", "title"}:
-            self._skip -= 1
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
-class _ElementCollector(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.elements = []
-
-    def handle_starttag(self, tag, attrs):
-        self.elements.append((tag, dict(attrs)))
-
-
-def parsed_elements(html):
-    """Every (tag, attributes) pair in the document, as a browser's parser sees them."""
-    collector = _ElementCollector()
-    collector.feed(html)
-    return collector.elements
-
-
-def visible_text(html):
-    extractor = _TextExtractor()
-    extractor.feed(html)
-    return " ".join(" ".join(extractor.parts).split())
 
 
 def seed_statements(seed_text):
@@ -108,7 +65,11 @@ def test_kazakhstan_structured_facts(client, kazakhstan):
     assert html.count("<blockquote") == 2
     for site in ["Adil Soz", "Golos Respubliki", "LiveJournal", "blogs"]:
         assert re.search(rf'<th scope="row">{site}\b', html)
-    assert "Blocked or throttled" in text
+    # What was done to each site is the cell beside its name ("Blocked or throttled" is also in
+    # the key facts' "Blocked or throttled sites", so the page's text alone would prove nothing).
+    for site in ["Adil Soz", "Golos Respubliki", "LiveJournal", "blogs"]:
+        row = re.search(rf'<th scope="row">{site}\b.*?</tr>', html, re.S)[0]
+        assert re.search(r"</th>\s*<td>Blocked or throttled</td>", row), row
     assert "ITU" in text
     assert "Constitution of the Republic of Kazakhstan, Article 20 [English text]" in text
 
@@ -134,8 +95,8 @@ def test_page_keeps_the_seed_order(client, kazakhstan):
 
 
 def test_unplaced_articles_go_to_the_end_of_their_section(client):
-    country = make_country(privacy="Prose about privacy.")
-    make_article(country, number="18", topic="privacy", clauses=["Privacy clause."])
+    country = CountryFactory(privacy="Prose about privacy.")
+    ArticleFactory(country=country, number="18", topic="privacy", clauses=["Privacy clause."])
     text = visible_text(client.get(country.get_absolute_url()).content.decode())
     body = text[text.index("Prose about privacy.") :]
     assert 0 < body.index("Privacy clause.") < body.index("ISP safe harbors")
@@ -155,8 +116,8 @@ def test_list_shows_key_facts_and_one_line_summary(client, kazakhstan):
 
 
 def test_list_of_many_countries_is_sorted_by_name(client):
-    make_country(name="Uzbekistan", iso_code="UZ")
-    make_country(name="Armenia", iso_code="AM", region="145")
+    CountryFactory(name="Uzbekistan", iso_code="UZ")
+    CountryFactory(name="Armenia", iso_code="AM", region="145")
     text = visible_text(client.get(reverse("countries:list")).content.decode())
     assert text.index("Armenia") < text.index("Uzbekistan")
 
@@ -169,14 +130,14 @@ def test_unknown_slug_is_a_proper_404(client, kazakhstan):
 
 
 def test_editor_markdown_cannot_inject_script(client):
-    country = make_country(
+    country = CountryFactory(
         summary=(
             'Hi <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror="alert(1)">'
         ),
         website_blocking="[[Article 99]]\n\n<iframe src=//evil>",
     )
-    make_site(country, notes="<svg onload=alert(1)>")
-    make_metric(country, notes="[y](vbscript:msgbox)")
+    SiteFactory(country=country, notes="<svg onload=alert(1)>")
+    MetricFactory(country=country, notes="[y](vbscript:msgbox)")
     html = client.get(country.get_absolute_url()).content.decode()
     elements = parsed_elements(html)
     assert not [tag for tag, _ in elements if tag in {"script", "img", "iframe", "svg"}]

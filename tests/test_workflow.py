@@ -10,8 +10,9 @@ from reversion.models import Version
 
 from countries.models import BlockedSite, Country, Metric
 
-from .conftest import EDITOR_PASSWORD, make_country, make_site
+from .factories import CountryFactory, SiteFactory
 from .forms import read_form
+from .helpers import EDITOR_PASSWORD, export
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +41,8 @@ def row_index(data, prefix, field, value):
 
 
 def test_drafts_are_hidden_from_every_public_view(client):
-    draft = make_country(name="Draftland", iso_code="UZ", is_published=False)
-    make_country(name="Publicland", iso_code="KG")
+    draft = CountryFactory(name="Draftland", iso_code="UZ", is_published=False)
+    CountryFactory(name="Publicland", iso_code="KG")
     assert client.get(draft.get_absolute_url()).status_code == 404
     assert "Draftland" not in client.get(reverse("countries:list")).content.decode()
     assert "Draftland" not in b"".join(client.get("/data/netfree.json").streaming_content).decode()
@@ -54,7 +55,7 @@ def test_drafts_are_hidden_from_every_public_view(client):
 
 
 def test_preview_of_a_draft_is_for_staff_only(client, admin_client, django_user_model):
-    draft = make_country(name="Draftland", is_published=False)
+    draft = CountryFactory(name="Draftland", is_published=False)
     assert admin_client.get(draft.get_preview_url()).status_code == 200
     assert "Preview of a draft" in admin_client.get(draft.get_preview_url()).content.decode()
     assert client.get(draft.get_preview_url()).status_code == 302  # to the login page
@@ -64,7 +65,7 @@ def test_preview_of_a_draft_is_for_staff_only(client, admin_client, django_user_
 
 def test_publish_and_unpublish_actions(client, group_editor):
     editor = client_for(type(client), group_editor)
-    draft = make_country(name="Draftland", is_published=False)
+    draft = CountryFactory(name="Draftland", is_published=False)
     response = editor.post(
         reverse(CHANGELIST), {"action": "publish", "_selected_action": [draft.pk]}
     )
@@ -77,7 +78,7 @@ def test_publish_and_unpublish_actions(client, group_editor):
 
 
 def test_save_and_publish_button(admin_client, client):
-    draft = make_country(name="Draftland", is_published=False)
+    draft = CountryFactory(name="Draftland", is_published=False)
     data = read_form(admin_client.get(change_url(draft)).content.decode(), "country_form")
     response = admin_client.post(change_url(draft), {**data, "_publish": "1"})
     assert response.status_code == 302
@@ -88,7 +89,7 @@ def test_publishing_needs_the_permission(client, editor):
     """The `editor` fixture has every content permission except publishing."""
     editor.user_permissions.remove(*editor.user_permissions.filter(codename="publish_country"))
     staff = client_for(type(client), editor)
-    draft = make_country(name="Draftland", is_published=False)
+    draft = CountryFactory(name="Draftland", is_published=False)
     page = staff.get(reverse(CHANGELIST)).content.decode()
     assert 'value="publish"' not in page
     data = read_form(staff.get(change_url(draft)).content.decode(), "country_form")
@@ -277,7 +278,7 @@ def test_a_row_edited_on_its_own_page_also_counts_as_a_change(admin_client, kaza
 
 def test_mark_reviewed_and_the_review_filters(client, group_editor, kazakhstan):
     editor = client_for(type(client), group_editor)
-    fresh = make_country(name="Freshland", iso_code="UZ", last_reviewed=datetime.date.today())
+    fresh = CountryFactory(name="Freshland", iso_code="UZ", last_reviewed=datetime.date.today())
     changelist = reverse(CHANGELIST)
     stale_page = editor.get(changelist, {"review": "stale"}).content.decode()
     assert "Kazakhstan" in stale_page and "Freshland" not in stale_page
@@ -295,14 +296,14 @@ def test_mark_reviewed_and_the_review_filters(client, group_editor, kazakhstan):
 
 
 def test_search_finds_countries_by_site_address_and_code(admin_client, kazakhstan):
-    make_country(name="Uzbekistan", iso_code="UZ")
+    CountryFactory(name="Uzbekistan", iso_code="UZ")
     for term in ("livejournal.com", "KZ", "Kazakh", "Golos"):
         page = admin_client.get(reverse(CHANGELIST), {"q": term}).content.decode()
         assert "1 result" in page and "Kazakhstan" in page and "Uzbekistan" not in page, term
 
 
 def test_dashboard_lists_entries_needing_attention(admin_client, client, kazakhstan, group_editor):
-    make_country(name="Draftland", iso_code="UZ", is_published=False)
+    CountryFactory(name="Draftland", iso_code="UZ", is_published=False)
     edit(client_for(type(client), group_editor), kazakhstan, summary="Changed by a volunteer.")
     page = admin_client.get(reverse("admin:index")).content.decode()
     assert "Entries needing attention" in page
@@ -344,8 +345,6 @@ def test_staff_without_a_group_see_nothing_to_change(client, django_user_model, 
 
 
 def test_import_records_a_revision_for_each_changed_entry(kazakhstan, tmp_path):
-    from .test_export import export
-
     export(tmp_path)
     Country.objects.filter(pk=kazakhstan.pk).update(summary="Newer.")
     call_command(
@@ -355,8 +354,8 @@ def test_import_records_a_revision_for_each_changed_entry(kazakhstan, tmp_path):
     assert latest.revision.get_comment() == "Imported from fixtures."
 
 
-def test_make_site_helper_rows_are_versioned_through_the_admin(admin_client, kazakhstan):
-    site = make_site(kazakhstan, name="Telegram")
+def test_site_factory_rows_are_versioned_through_the_admin(admin_client, kazakhstan):
+    site = SiteFactory(country=kazakhstan, name="Telegram")
     site_url = reverse("admin:countries_blockedsite_change", args=[site.pk])
     data = read_form(admin_client.get(site_url).content.decode(), "blockedsite_form")
     admin_client.post(site_url, {**data, "status": "lifted"})

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from .test_editing import sign_in
+from .helpers import sign_in
 
 # Every violation, reported by the page itself: console messages can be worded differently.
 RECORD_VIOLATIONS = """

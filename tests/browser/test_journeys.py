@@ -20,8 +20,8 @@ from reversion.models import Version
 
 from countries.models import BlockedSite, Country, Isp
 
-from ..conftest import make_country
-from .test_editing import sign_in
+from ..factories import CountryFactory
+from .helpers import sign_in
 
 SECTION_FIELDS = [
     "summary",
@@ -317,7 +317,7 @@ def test_all_countries_leads_to_the_list_of_entries(desktop_page, kazakhstan):
 
 def test_a_section_with_nothing_in_it_is_left_out(desktop_page, transactional_db):
     page = desktop_page
-    entry = make_country(
+    entry = CountryFactory(
         name="Summaryland", iso_code="UZ", summary="Only a summary.", net_neutrality_status="yes"
     )
     page.goto(entry.get_absolute_url())
@@ -356,7 +356,7 @@ def test_the_iso_code_suggests_the_region_without_overriding_a_choice(desktop_pa
 )
 def test_saving_a_draft_says_whether_readers_see_it(desktop_page, admin_user, button, message):
     page = desktop_page
-    draft = make_country(name="Draftland", iso_code="UZ", is_published=False)
+    draft = CountryFactory(name="Draftland", iso_code="UZ", is_published=False)
     sign_in(page, "admin", "password")
     page.goto(change_url(draft))
     submit(page, button)

@@ -4,9 +4,9 @@ from playwright.sync_api import expect
 
 from countries.sections import SECTIONS
 
-from ..conftest import make_article, make_country, make_metric, make_site
+from ..factories import ArticleFactory, CountryFactory, MetricFactory, SiteFactory
 from ..payloads import HOSTILE_INPUTS
-from .test_editing import sign_in
+from .helpers import sign_in
 
 ALL_PAYLOADS = "\n\n".join(source for _, source, _ in HOSTILE_INPUTS)
 
@@ -35,10 +35,10 @@ FIND_SCRIPT_CAPABLE = """() => {
 
 def test_payloads_in_every_markdown_field_do_nothing(page, transactional_db):
     fields = {spec.field: ALL_PAYLOADS for spec in SECTIONS}
-    country = make_country(name="Payloadia", **fields)
-    make_article(country, notes=ALL_PAYLOADS)
-    make_site(country, name="A site", notes=ALL_PAYLOADS)
-    make_metric(country, notes=ALL_PAYLOADS)
+    country = CountryFactory(name="Payloadia", **fields)
+    ArticleFactory(country=country, notes=ALL_PAYLOADS)
+    SiteFactory(country=country, name="A site", notes=ALL_PAYLOADS)
+    MetricFactory(country=country, notes=ALL_PAYLOADS)
 
     page.goto(country.get_absolute_url())
     page.wait_for_load_state("load")

@@ -7,17 +7,17 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from ..conftest import make_country, make_metric
+from ..factories import CountryFactory, MetricFactory
 
 SERIOUS = {"serious", "critical"}
 
 
 @pytest.fixture
 def three_countries(kazakhstan):
-    kyrgyzstan = make_country(name="Kyrgyzstan", iso_code="KG", net_neutrality_status="partial")
-    make_metric(kyrgyzstan, value=Decimal("38"), year=2020)
-    brazil = make_country(name="Brazil", iso_code="BR", region="419", net_neutrality_status="yes")
-    make_metric(brazil, value=Decimal("81"), year=2022)
+    kyrgyzstan = CountryFactory(name="Kyrgyzstan", iso_code="KG", net_neutrality_status="partial")
+    MetricFactory(country=kyrgyzstan, value=Decimal("38"), year=2020)
+    brazil = CountryFactory(name="Brazil", iso_code="BR", region="419", net_neutrality_status="yes")
+    MetricFactory(country=brazil, value=Decimal("81"), year=2022)
     return kazakhstan, kyrgyzstan, brazil
 
 

@@ -8,7 +8,7 @@ from reversion.models import Version
 
 from countries.models import Country
 
-from .test_editing import sign_in
+from .helpers import sign_in
 
 
 def save(page, name="_save"):
