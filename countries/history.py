@@ -15,15 +15,27 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import reversion
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from reversion.models import Version
+from reversion.models import Revision, Version
 
 from .fields import plain_decimal, version_token
-from .models import ENTRY_ROW_RELATIONS, WORKFLOW_FIELDS, Country, EntryRevision
+from .models import (
+    ENTRY_ROW_RELATIONS,
+    INLINE_ROW_RELATIONS,
+    ROWS_LISTED_APART,
+    WORKFLOW_FIELDS,
+    Country,
+    EntryRevision,
+)
 
-# The fields that name a row in messages, by the relation through which an entry reaches it.
-ROW_RELATIONS = {relation: model.NATURAL_KEY for relation, model in ENTRY_ROW_RELATIONS.items()}
+# The fields that name a row in messages, by the relation through which an entry reaches it:
+# those of the entry's page, which a revision of the entry holds, and then every relation.
+ROW_RELATIONS = {relation: model.NATURAL_KEY for relation, model in INLINE_ROW_RELATIONS.items()}
+ALL_ROW_RELATIONS = {relation: model.NATURAL_KEY for relation, model in ENTRY_ROW_RELATIONS.items()}
 # Not compared: keys, the version stamp, and the workflow state revisions leave out.
 IGNORED_FIELDS = {"id", "updated_at", "country", *WORKFLOW_FIELDS}
 
@@ -95,7 +107,7 @@ def merge_since(country: Country, token: str, data, prefix="") -> EntryChanges:
 
     rows_then = _rows_in_revision(loaded.revision, country.pk)
     for relation, name_fields in ROW_RELATIONS.items():
-        model = ENTRY_ROW_RELATIONS[relation]
+        model = INLINE_ROW_RELATIONS[relation]
         before = rows_then.get(model._meta.model_name, {})
         now = {row.pk: row for row in getattr(country, relation).all()}
         label = str(model._meta.verbose_name)
@@ -149,7 +161,7 @@ def _form_positions(data, relation):
 
 
 def _rows_in_revision(revision, country_pk):
-    row_models = {model._meta.model_name for model in ENTRY_ROW_RELATIONS.values()}
+    row_models = {model._meta.model_name for model in INLINE_ROW_RELATIONS.values()}
     rows = {}
     for version in revision.version_set.select_related("content_type"):
         model_name = version.content_type.model
@@ -193,17 +205,32 @@ def keep_workflow_state(country):
     return country
 
 
-def record_revisions(countries, comment, user=None):
-    """One revision per entry (the country and its rows), e.g. after loading fixtures.
+def record_revisions(countries, comment, user=None, rows_apart=True):
+    """A revision per entry (the country and its page's rows), and if `rows_apart` another of
+    its rows listed apart (its sites), e.g. after loading fixtures.
 
-    Entry by entry rather than one revision for everything, so memory holds one entry's rows.
+    Entry by entry rather than one revision for everything, so memory holds one entry's rows;
+    the sites in a revision of their own, so that reverting the entry never reverts them.
     """
     for country in countries:
+        # The sites first: readers' list of changes then says "first published" once, with the
+        # entry, rather than listing every site as added after it.
+        for model in ROWS_LISTED_APART if rows_apart else ():
+            rows = model.objects.filter(country=country)
+            if rows.exists():
+                with reversion.create_revision():
+                    _describe_revision(comment, user)
+                    for row in rows.iterator(chunk_size=500):
+                        reversion.add_to_revision(row)
         with reversion.create_revision():
-            reversion.set_comment(comment)
-            if user is not None:
-                reversion.set_user(user)
+            _describe_revision(comment, user)
             reversion.add_to_revision(country)
+
+
+def _describe_revision(comment, user):
+    reversion.set_comment(comment)
+    if user is not None:
+        reversion.set_user(user)
 
 
 # What readers see of the history --------------------------------------------------------------
@@ -215,38 +242,23 @@ def record_entry_states(sender, revision, versions, **kwargs):
     Connected to django-reversion's `post_revision_commit`. A change is described against the
     entry's previous *published* state, so rows added and removed while it was a draft, and
     the draft's own edits, never reach the public list; only the difference that readers
-    could see from one public version to the next does.
+    could see from one public version to the next does. Rows listed apart (sites) are not in
+    the entry's revisions: each one saved in this revision is compared with its own previous
+    version (deletions: record_rows_removed).
     """
     countries = {int(v.object_id): v for v in versions if v._model is Country}
-    if not countries:
+    rows_apart = _rows_apart_by_country(revision, versions)
+    touched = set(countries) | set(rows_apart)
+    if not touched:
         return
-    published = dict(Country.objects.filter(pk__in=countries).values_list("pk", "is_published"))
+    published = dict(Country.objects.filter(pk__in=touched).values_list("pk", "is_published"))
     rows_now = _rows_by_country(versions)
-    for country_pk, version in countries.items():
+    for country_pk in sorted(touched):
+        version = countries.get(country_pk)
         is_published = published.get(country_pk, False)
         changes = []
         if is_published:
-            before = (
-                EntryRevision.objects.filter(country_id=country_pk, published=True)
-                .order_by("-revision_id")
-                .first()
-            )
-            if before is None:
-                changes = [{"kind": "first_published"}]
-            else:
-                then = Version.objects.filter(revision_id=before.revision_id).select_related(
-                    "content_type"
-                )
-                then_country = next(
-                    (v for v in then if v._model is Country and int(v.object_id) == country_pk),
-                    None,
-                )
-                changes = public_differences(
-                    _fields(then_country) if then_country else {},
-                    _fields(version),
-                    _rows_by_country(then).get(country_pk, {}),
-                    rows_now.get(country_pk, {}),
-                )
+            changes = _public_changes(country_pk, version, rows_now, rows_apart)
         EntryRevision.objects.create(
             revision=revision,
             country_id=country_pk,
@@ -256,14 +268,92 @@ def record_entry_states(sender, revision, versions, **kwargs):
         )
 
 
+def _public_changes(country_pk, version, rows_now, rows_apart):
+    """What readers of a published entry see changed by a revision (record_entry_states)."""
+    apart = {"apart": rows_apart.get(country_pk, {})}
+    if version is None:  # only rows listed apart were saved
+        if not EntryRevision.objects.filter(country_id=country_pk, published=True).exists():
+            return []  # loading an entry: its own revision, next, says "first published"
+        return public_differences({}, {}, {}, apart)
+    # The entry as readers last saw it: the newest published revision holding the entry itself.
+    before = (
+        EntryRevision.objects.filter(
+            country_id=country_pk,
+            published=True,
+            revision__version__content_type=version.content_type_id,
+            revision__version__object_id=str(country_pk),
+        )
+        .order_by("-revision_id")
+        .first()
+    )
+    if before is None:
+        return [{"kind": "first_published"}]
+    then = Version.objects.filter(revision_id=before.revision_id).select_related("content_type")
+    then_country = next(
+        (v for v in then if v._model is Country and int(v.object_id) == country_pk), None
+    )
+    return public_differences(
+        _fields(then_country) if then_country else {},
+        _fields(version),
+        _rows_by_country(then).get(country_pk, {}),
+        {**rows_now.get(country_pk, {}), **apart},
+    )
+
+
+REMOVAL = "Deleted: "  # how a removal's revision begins its comment (record_rows_removed)
+
+
+def record_rows_removed(rows, user=None):
+    """Rows listed apart (sites) about to be deleted, in the deletion's transaction: their last
+    state, and what readers of their published entries see of it.
+
+    django-reversion saves no version of an object that is gone, so the removal is a revision
+    made here: each row's last version (from which the admin recovers it), and for readers the
+    rows removed. A row saved again after it (recovered) counts as added again.
+    """
+    if not rows:
+        return
+    revision = Revision.objects.create(
+        date_created=timezone.now(),
+        user=user,
+        comment=REMOVAL + ", ".join(sorted(str(row) for row in rows))[:200],
+    )
+    by_country = {}
+    for row in rows:
+        data = serializers.serialize("json", [row])
+        fields = json.loads(data)[0]["fields"]
+        Version.objects.create(
+            revision=revision,
+            object_id=str(row.pk),
+            content_type=ContentType.objects.get_for_model(row),
+            db=row._state.db or "default",
+            format="json",
+            serialized_data=data,
+            object_repr=str(row),
+        )
+        found = by_country.setdefault(row.country_id, {}).setdefault(type(row), RowsApart())
+        found.then[str(row.pk)] = (data, fields)
+    published = dict(Country.objects.filter(pk__in=by_country).values_list("pk", "is_published"))
+    for country_pk, apart in by_country.items():
+        is_published = published.get(country_pk, False)
+        EntryRevision.objects.create(
+            revision=revision,
+            country_id=country_pk,
+            date=revision.date_created,
+            published=is_published,
+            changes=public_differences({}, {}, {}, {"apart": apart}) if is_published else [],
+        )
+
+
 def _fields(version):
     """A version's stored fields as JSON values, without building a model instance (cheap)."""
     return json.loads(version.serialized_data)[0]["fields"]
 
 
 def _rows_by_country(versions):
-    """country pk -> row model -> row pk -> (serialised data, fields)."""
-    row_models = set(ENTRY_ROW_RELATIONS.values())
+    """country pk -> row model -> row pk -> (serialised data, fields), for the rows an entry's
+    revision holds (those of its page)."""
+    row_models = set(INLINE_ROW_RELATIONS.values())
     rows = {}
     for version in versions:
         if version._model not in row_models:
@@ -274,8 +364,49 @@ def _rows_by_country(versions):
     return rows
 
 
+@dataclass
+class RowsApart:
+    """The rows listed apart that one revision saved: each as it was before and as it is now
+    (None where it did not exist), for public_differences."""
+
+    then: dict = field(default_factory=dict)  # row pk -> (serialised data, fields)
+    now: dict = field(default_factory=dict)
+
+
+def _rows_apart_by_country(revision, versions):
+    """country pk -> row model -> RowsApart, for the rows listed apart in `versions`."""
+    saved = [v for v in versions if v._model in ROWS_LISTED_APART]
+    if not saved:
+        return {}
+    previous = {}  # (model, object id) -> its newest version before this revision
+    for model in {v._model for v in saved}:
+        ids = [v.object_id for v in saved if v._model is model]
+        earlier = (
+            Version.objects.get_for_model(model)
+            .filter(object_id__in=ids, revision_id__lt=revision.pk)
+            .order_by("object_id", "-pk")
+            .values_list("object_id", "serialized_data", "revision__comment")
+        )
+        for object_id, data, comment in earlier:
+            # After its removal, a row saved again (recovered) is new to readers.
+            previous.setdefault((model, object_id), None if comment.startswith(REMOVAL) else data)
+    rows = {}
+    for version in saved:
+        fields = _fields(version)
+        found = rows.setdefault(fields.get("country"), {}).setdefault(version._model, RowsApart())
+        key = (version._model, version.object_id)
+        if previous.get(key):
+            found.then[version.object_id] = (previous[key], json.loads(previous[key])[0]["fields"])
+        found.now[version.object_id] = (version.serialized_data, fields)
+    return rows
+
+
 def public_differences(country_then, country_now, rows_then, rows_now):
-    """What a reader would notice between two published states of an entry (a list of dicts)."""
+    """What a reader would notice between two published states of an entry (a list of dicts).
+
+    `rows_then` / `rows_now`: row model -> row pk -> (serialised data, fields), for the rows of
+    the entry's page; under "apart", row model -> RowsApart for those listed apart.
+    """
     changes = []
     fields = [
         f.name
@@ -284,9 +415,14 @@ def public_differences(country_then, country_now, rows_then, rows_now):
     ]
     if fields:
         changes.append({"kind": "fields", "fields": fields})
-    for relation, name_fields in ROW_RELATIONS.items():
+    for relation, name_fields in ALL_ROW_RELATIONS.items():
         model = ENTRY_ROW_RELATIONS[relation]
-        then, now = _public_rows(model, rows_then), _public_rows(model, rows_now)
+        if model in ROWS_LISTED_APART:
+            apart = rows_now.get("apart", {}).get(model, RowsApart())
+            then, now = _public_rows(model, apart.then), _public_rows(model, apart.now)
+        else:
+            then = _public_rows(model, rows_then.get(model, {}))
+            now = _public_rows(model, rows_now.get(model, {}))
         found = {"added": [], "removed": [], "changed": []}
         for pk in set(then) | set(now):
             if pk not in then:
@@ -309,7 +445,7 @@ def _public_rows(model, rows):
     and the editors' working data is no change to them."""
     hidden = set(getattr(model, "EDITORS_ONLY_FIELDS", ()))
     public = {}
-    for pk, (_serialised, fields) in rows.get(model, {}).items():
+    for pk, (_serialised, fields) in rows.items():
         if fields.get("review", "confirmed") != "confirmed":
             continue
         shown = {name: value for name, value in fields.items() if name not in hidden}

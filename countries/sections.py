@@ -22,8 +22,9 @@ class SectionSpec:
     field: str
     title: str
     include: str = ""
-    # The entry's rows the include lists; with none, the include always has something to say
-    # (a status), and without prose or rows the section is left out.
+    # The entry's rows the include lists, as the page's prefetch leaves them (a related manager
+    # or a list); with none, the include always has something to say (a status), and without
+    # prose or rows the section is left out.
     rows: str = ""
 
 
@@ -31,7 +32,10 @@ SECTIONS = (
     SectionSpec("summary", _("Summary")),
     SectionSpec("censorship", _("Censorship and restrictions on speech")),
     SectionSpec(
-        "website_blocking", _("Website blocking"), "includes/blocked_sites.html", "blocked_sites"
+        "website_blocking",
+        _("Website blocking"),
+        "includes/blocked_sites.html",
+        "blocked_sites_on_page",
     ),
     SectionSpec("privacy", _("Privacy")),
     SectionSpec("internet_access", _("Internet access"), "includes/metrics.html", "metrics"),
@@ -100,7 +104,8 @@ def build_sections(country):
         section = Section(spec.field, spec.title, spec.include)
         section.blocks = prose_blocks(getattr(country, spec.field), spec.field, articles, placed)
         if spec.rows:
-            section.has_rows = bool(getattr(country, spec.rows).all())
+            rows = getattr(country, spec.rows)
+            section.has_rows = bool(rows if isinstance(rows, list) else rows.all())
         sections.append(section)
 
     by_key = {section.key: section for section in sections}

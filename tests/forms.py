@@ -9,6 +9,7 @@ class _FormReader(HTMLParser):
         self.form_id = form_id
         self.inside = False
         self.fields = {}
+        self.values = {}  # name -> every value sent under it, in document order
         self.textareas = set()
         self._textarea = None
         self._select = None
@@ -26,8 +27,10 @@ class _FormReader(HTMLParser):
             if kind in {"checkbox", "radio"}:
                 if "checked" in attrs:
                     self.fields[name] = attrs.get("value", "on")
+                    self.values.setdefault(name, []).append(self.fields[name])
             elif kind not in {"submit", "button", "image", "file"}:
                 self.fields[name] = attrs.get("value", "")
+                self.values.setdefault(name, []).append(self.fields[name])
         elif tag == "textarea" and name:
             self._textarea = name
             self.textareas.add(name)
@@ -46,9 +49,12 @@ class _FormReader(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "form" and self.inside:
             self.inside = False
-        elif tag == "textarea":
+        elif tag == "textarea" and self._textarea:
+            self.values.setdefault(self._textarea, []).append(self.fields[self._textarea])
             self._textarea = None
-        elif tag == "select":
+        elif tag == "select" and self._select:
+            if self._select in self.fields:
+                self.values.setdefault(self._select, []).append(self.fields[self._select])
             self._select = None
 
     def handle_data(self, data):
@@ -70,3 +76,11 @@ def read_form(html, form_id):
         value = value[1:] if value.startswith("\n") else value
         fields[name] = value.replace("\r\n", "\n").replace("\n", "\r\n")
     return fields
+
+
+def read_form_values(html, form_id):
+    """As read_form, keeping every value of a name that appears more than once (name → list),
+    in document order: what a browser sends, e.g. two fields named "action"."""
+    reader = _FormReader(form_id)
+    reader.feed(html)
+    return reader.values

@@ -143,8 +143,13 @@ def test_country_detail(client, kazakhstan):
         "source": None,
         "notes": sites["LiveJournal"]["notes"],
         "notes_html": sites["LiveJournal"]["notes_html"],
+        # OONI Explorer's domain page, measured from the site's country.
+        "ooni_explorer_url": "https://explorer.ooni.org/domain/livejournal.com?probe_cc=KZ",
     }
     assert sites["blogs"]["url"] is None and sites["blogs"]["link"] is None
+    assert sites["blogs"]["ooni_explorer_url"] is None  # no address, nothing to measure
+    assert entry["blocked_site_count"] == 4
+    assert entry["blocked_sites_url"] == "http://testserver/api/v1/blocked-sites/?country=KZ"
 
     metrics = {(m["kind"], m["year"]): m for m in entry["metrics"]}
     assert metrics[("internet_users", 2013)]["value"] == 9577924

@@ -8,12 +8,14 @@ from pathlib import Path
 import reversion
 from django.conf import settings
 
-from countries.admin.inlines import ArticleInline, BlockedSiteInline, IspInline, MetricInline
-from countries.history import IGNORED_FIELDS, ROW_RELATIONS
+from countries.admin.inlines import ArticleInline, IspInline, MetricInline
+from countries.history import ALL_ROW_RELATIONS, IGNORED_FIELDS, ROW_RELATIONS
 from countries.models import (
     CONTENT_MODELS,
     ENTRY_ROW_MODELS,
     ENTRY_ROW_RELATIONS,
+    INLINE_ROW_RELATIONS,
+    ROWS_LISTED_APART,
     WORKFLOW_FIELDS,
     Country,
     page_data_lookups,
@@ -35,26 +37,33 @@ def test_the_import_contracts_hold():
 def test_every_part_agrees_with_the_entry_shape():
     relations = [row_relation(model) for model in ENTRY_ROW_MODELS]
     assert list(ENTRY_ROW_RELATIONS) == relations
-    # Each kind of row is an inline on the entry's page…
+    # Each kind of row is an inline on the entry's page, but those listed apart, which have a
+    # list of their own…
     from django.contrib import admin
 
+    inline_models = [model for model in ENTRY_ROW_MODELS if model not in ROWS_LISTED_APART]
+    assert list(INLINE_ROW_RELATIONS.values()) == inline_models
     country_admin = admin.site._registry[Country]
-    assert [inline.model for inline in country_admin.inlines] == list(ENTRY_ROW_MODELS)
-    assert {ArticleInline, BlockedSiteInline, MetricInline, IspInline} == set(country_admin.inlines)
+    assert [inline.model for inline in country_admin.inlines] == inline_models
+    assert {ArticleInline, MetricInline, IspInline} == set(country_admin.inlines)
+    for model in ROWS_LISTED_APART:
+        assert model in admin.site._registry
+        assert reversion.is_registered(model)
     # …in every revision of the entry, without the workflow state…
     options = reversion.revisions._get_options(Country)
-    assert list(options.follow) == relations
+    assert list(options.follow) == list(INLINE_ROW_RELATIONS)
     assert not set(options.fields) & set(WORKFLOW_FIELDS)
     assert set(options.fields) | set(WORKFLOW_FIELDS) == {
         field.name for field in Country._meta.local_fields
     }
     assert set(WORKFLOW_FIELDS) <= IGNORED_FIELDS
     # …fetched with the page, named in the history, imported and loaded by its natural key.
-    prefetched = [getattr(lookup, "prefetch_to", lookup) for lookup in page_data_lookups()]
+    prefetched = [lookup.prefetch_through for lookup in page_data_lookups()]
     assert prefetched == relations
     assert {relation: model.NATURAL_KEY for relation, model in ENTRY_ROW_RELATIONS.items()} == (
-        ROW_RELATIONS
+        ALL_ROW_RELATIONS
     )
+    assert {r: m.NATURAL_KEY for r, m in INLINE_ROW_RELATIONS.items()} == ROW_RELATIONS
     assert importing.SECOND_PASS == ENTRY_ROW_MODELS
     assert set(importing.MODELS.values()) == set(CONTENT_MODELS)
     for model in ENTRY_ROW_MODELS:

@@ -103,12 +103,12 @@ def test_disjoint_and_overlapping_edits_with_inline_rows(
     save(alice, kazakhstan, open_form(alice, kazakhstan))  # an earlier, ordinary save
     alice_form, bob_form = open_form(alice, kazakhstan), open_form(bob, kazakhstan)
 
-    # Alice: a site's status, a figure, and the summary.
-    site = row_index(alice_form, "blocked_sites", "name", "LiveJournal")
+    # Alice: an article's note, a figure, and the summary.
+    article = row_index(alice_form, "articles", "number", "20")
     users = row_index(alice_form, "metrics", "kind", "internet_users")
     alice_changes = {
         "summary": "Alice's summary.",
-        f"blocked_sites-{site}-status": "lifted",
+        f"articles-{article}-translation_note": "Official English text.",
         f"metrics-{users}-value": "9600000",
     }
     save(alice, kazakhstan, alice_form, **alice_changes)
@@ -126,13 +126,13 @@ def test_disjoint_and_overlapping_edits_with_inline_rows(
     assert refused.status_code == 200 and "changed by both: your text kept" in page
     retry = read_form(page, "country_form")
     assert retry["summary"] == "Bob's summary."
-    assert retry[f"blocked_sites-{site}-status"] == "lifted"
+    assert retry[f"articles-{article}-translation_note"] == "Official English text."
     assert retry[f"metrics-{users}-value"] == "9600000"
     save(bob, kazakhstan, retry)
 
     kazakhstan.refresh_from_db()
     assert kazakhstan.summary == "Bob's summary."
-    assert BlockedSite.objects.get(name="LiveJournal").status == "lifted"
+    assert kazakhstan.articles.get(number="20").translation_note == "Official English text."
     assert Metric.objects.get(kind="internet_users").value == 9_600_000
     assert set(Isp.objects.values_list("name", flat=True)) == {"Kaztelecom", "Beeline Kazakhstan"}
 
@@ -148,13 +148,42 @@ def test_the_version_moves_on_with_every_save_even_within_a_millisecond(kazakhst
 
 
 def test_a_row_saved_on_its_own_page_is_in_the_entrys_history(admin_client, client, kazakhstan):
+    metric = kazakhstan.metrics.get(kind="internet_users")
+    url = reverse("admin:countries_metric_change", args=[metric.pk])
+    form = read_form(admin_client.get(url).content.decode(), "metric_form")
+    assert admin_client.post(url, {**form, "value": "9600000"}).status_code == 302
+    latest = Version.objects.get_for_object(kazakhstan).first()
+    saved = latest.revision.version_set.get(object_id=str(metric.pk), content_type__model="metric")
+    assert "9600000" in saved.serialized_data
+    assert "Metrics changed: “internet_users 2013”." in public_changes(client, kazakhstan)
+
+
+def test_a_site_has_a_history_of_its_own_and_readers_see_its_changes(
+    admin_client, client, kazakhstan
+):
     site = BlockedSite.objects.get(name="LiveJournal")
     url = reverse("admin:countries_blockedsite_change", args=[site.pk])
-    form = read_form(admin_client.get(url).content.decode(), "blockedsite_form")
-    assert admin_client.post(url, {**form, "status": "lifted"}).status_code == 302
-    latest = Version.objects.get_for_object(kazakhstan).first()
-    assert "lifted" in latest.revision.version_set.get(object_id=str(site.pk)).serialized_data
-    assert "Blocked sites changed: “LiveJournal”." in public_changes(client, kazakhstan)
+    entry_versions = Version.objects.get_for_object(kazakhstan).count()
+    for status in ["lifted", "ongoing"]:  # the second save too
+        form = read_form(admin_client.get(url).content.decode(), "blockedsite_form")
+        assert admin_client.post(url, {**form, "status": status}).status_code == 302
+    versions = Version.objects.get_for_object(site)
+    assert ['"ongoing"' in v.serialized_data for v in versions[:2]] == [True, False]
+    assert Version.objects.get_for_object(kazakhstan).count() == entry_versions
+    history = admin_client.get(reverse("admin:countries_blockedsite_history", args=[site.pk]))
+    assert history.status_code == 200 and history.content.decode().count("Changed") >= 2
+    assert public_changes(client, kazakhstan).count("Blocked sites changed: “LiveJournal”.") == 2
+
+    # Deleted from the list: readers are told, and the site can be recovered.
+    delete = reverse("admin:countries_blockedsite_delete", args=[site.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 302
+    assert "Blocked sites removed: “LiveJournal”." in public_changes(client, kazakhstan)
+    [deleted] = Version.objects.get_deleted(BlockedSite)
+    recover = reverse("admin:countries_blockedsite_recover", args=[deleted.pk])
+    form = read_form(admin_client.get(recover).content.decode(), "blockedsite_form")
+    assert admin_client.post(recover, form).status_code == 302
+    assert BlockedSite.objects.get(name="LiveJournal").status == "ongoing"
+    assert "Blocked sites added: “LiveJournal”." in public_changes(client, kazakhstan)
 
 
 # Text as browsers send it ------------------------------------------------------------------------
@@ -195,9 +224,9 @@ def test_revert_then_export_gives_back_the_first_files(admin_client, kazakhstan,
     first = export_to(tmp_path / "first")
     [loaded] = Version.objects.get_for_object(kazakhstan)
     form = open_form(admin_client, kazakhstan)
-    index = row_index(form, "blocked_sites", "name", "blogs")
+    index = row_index(form, "metrics", "kind", "internet_users")
     save(admin_client, kazakhstan, form, privacy="Rewritten.\r\nTwice.",
-         **{f"blocked_sites-{index}-DELETE": "on"})  # fmt: skip
+         **{f"metrics-{index}-DELETE": "on"})  # fmt: skip
     save(admin_client, kazakhstan, open_form(admin_client, kazakhstan), summary="And again.")
 
     revision_url = reverse("admin:countries_country_revision", args=[kazakhstan.pk, loaded.pk])
@@ -241,26 +270,31 @@ def test_stored_crlf_and_its_revisions_are_normalised_by_the_migration(kazakhsta
 # Drafts and what readers may see -----------------------------------------------------------------
 
 
+def add_site(client, country, **fields):
+    """A site added as an editor adds one: the list of sites' add form, for the entry."""
+    add = reverse("admin:countries_blockedsite_add")
+    form = read_form(client.get(f"{add}?country={country.pk}").content.decode(), "blockedsite_form")
+    response = client.post(add, {**form, "country": str(country.pk), **fields})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return BlockedSite.objects.get(country=country, name=fields["name"])
+
+
 def test_a_drafts_rows_and_sources_stay_private_until_published(admin_client, client):
     secret = SourceFactory(name="Whistleblower memo (do not publish)")
     add = reverse("admin:countries_country_add")
     form = read_form(admin_client.get(add).content.decode(), "country_form")
     form.update(
-        {
-            "name": "Draftland", "slug": "draftland", "iso_code": "UZ", "region": "143",
-            "summary": "A draft.", "blocked_sites-TOTAL_FORMS": "2",
-            "blocked_sites-0-name": "do not publish", "blocked_sites-0-action": "blocked",
-            "blocked_sites-0-source": str(secret.pk), "blocked_sites-0-status": "reported",
-            "blocked_sites-1-name": "Telegram", "blocked_sites-1-action": "blocked",
-            "blocked_sites-1-status": "ongoing",
-        }
+        {"name": "Draftland", "slug": "draftland", "iso_code": "UZ", "region": "143",
+         "summary": "A draft."}
     )  # fmt: skip
     assert admin_client.post(add, form).status_code == 302
     draft = Country.objects.get(slug="draftland")
+    hidden = add_site(admin_client, draft, name="do not publish", action="blocked",
+                      source=str(secret.pk), status="reported")  # fmt: skip
+    add_site(admin_client, draft, name="Telegram", action="blocked", status="ongoing")
 
-    form = open_form(admin_client, draft)
-    index = row_index(form, "blocked_sites", "name", "do not publish")
-    save(admin_client, draft, form, **{f"blocked_sites-{index}-DELETE": "on"})
+    delete = reverse("admin:countries_blockedsite_delete", args=[hidden.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 302
     save(admin_client, draft, open_form(admin_client, draft), _publish="1")
 
     changes = public_changes(client, draft)
@@ -275,17 +309,12 @@ def test_a_drafts_rows_and_sources_stay_private_until_published(admin_client, cl
         assert b"Whistleblower" not in body, url
         assert b"Telegram" in body or url.endswith("sources.csv"), url
 
-    # Published from now on: what changes is named, rows included.
-    form = open_form(admin_client, draft)
-    total = int(form["blocked_sites-TOTAL_FORMS"])
-    added = {
-        "blocked_sites-TOTAL_FORMS": str(total + 1),
-        f"blocked_sites-{total}-name": "Signal",
-        f"blocked_sites-{total}-action": "blocked",
-        f"blocked_sites-{total}-status": "ongoing",
-    }
-    save(admin_client, draft, form, **added)
+    # Published from now on: what changes is named, sites included.
+    add_site(admin_client, draft, name="Signal", action="blocked", status="ongoing")
     assert "Blocked sites added: “Signal”." in public_changes(client, draft)
+    # A candidate (from a test list) is no public change until it is confirmed.
+    add_site(admin_client, draft, name="Candidate site", review="candidate", action="")
+    assert "Candidate site" not in public_changes(client, draft)
 
 
 def test_publishing_and_reviewing_are_not_public_changes(admin_client, client, kazakhstan):
@@ -293,7 +322,7 @@ def test_publishing_and_reviewing_are_not_public_changes(admin_client, client, k
     admin_client.post(changelist, {"action": "mark_reviewed", "_selected_action": [kazakhstan.pk]})
     save(admin_client, kazakhstan, open_form(admin_client, kazakhstan))  # nothing changed
     states = EntryRevision.objects.filter(country=kazakhstan)
-    assert states.count() == 3
+    assert states.count() == 4  # loading (the sites, then the entry), the review, the save
     assert [state.description() for state in kazakhstan.public_changes()] == ["First published."]
 
 

@@ -101,15 +101,16 @@ def test_publishing_needs_the_permission(client, editor):
 def test_preview_of_unsaved_changes_saves_nothing(admin_client, kazakhstan):
     data = read_form(admin_client.get(change_url(kazakhstan)).content.decode(), "country_form")
     data["summary"] = "An *unsaved* summary."
-    index = row_index(data, "blocked_sites", "name", "blogs")
-    data[f"blocked_sites-{index}-name"] = "Unsaved blog name"
+    index = row_index(data, "isps", "name", "Kaztelecom")
+    data[f"isps-{index}-name"] = "Unsaved ISP name"
     url = reverse("admin:countries_country_preview_unsaved", args=[kazakhstan.pk])
     page = admin_client.post(url, data).content.decode()
     assert "An <em>unsaved</em> summary." in page
-    assert "Unsaved blog name" in page and "Preview of unsaved changes" in page
+    assert "Unsaved ISP name" in page and "Preview of unsaved changes" in page
+    assert "LiveJournal" in page  # the sites, which the form does not hold, as saved
     kazakhstan.refresh_from_db()
     assert kazakhstan.summary.startswith("Kazakhstan's government")
-    assert BlockedSite.objects.filter(name="blogs").exists()
+    assert kazakhstan.isps.filter(name="Kaztelecom").exists()
 
 
 def test_preview_of_a_new_entry_before_it_is_saved(admin_client):
@@ -140,13 +141,17 @@ def test_one_save_is_one_revision_with_the_rows(admin_client, kazakhstan, admin_
     revision = versions.first().revision
     assert revision.user == admin_user
     models = {v.content_type.model for v in revision.version_set.all()}
-    assert models == {"country", "constitutionalarticle", "blockedsite", "metric", "isp"}
+    # The entry's sites, edited in a list of their own, have revisions of their own.
+    assert models == {"country", "constitutionalarticle", "metric", "isp"}
 
 
 def test_loading_fixtures_records_an_initial_revision(kazakhstan):
     [version] = Version.objects.get_for_object(kazakhstan)
     assert version.revision.get_comment() == "Loaded from fixtures."
-    assert version.revision.version_set.count() == 1 + 2 + 4 + 2 + 1
+    assert version.revision.version_set.count() == 1 + 2 + 2 + 1  # entry, articles, metrics, ISP
+    for site in kazakhstan.blocked_sites.all():  # each site's history starts there too
+        [site_version] = Version.objects.get_for_object(site)
+        assert site_version.revision.get_comment() == "Loaded from fixtures."
 
 
 def test_history_lists_revisions_and_compares_them(admin_client, kazakhstan):
@@ -169,12 +174,17 @@ def test_revert_restores_the_entry_and_its_rows(admin_client, kazakhstan, client
     first = Version.objects.get_for_object(kazakhstan).get()
     data = read_form(admin_client.get(change_url(kazakhstan)).content.decode(), "country_form")
     data["summary"] = "Edited summary."
-    index = row_index(data, "blocked_sites", "name", "blogs")
-    data[f"blocked_sites-{index}-DELETE"] = "on"
+    index = row_index(data, "metrics", "kind", "internet_users")
+    data[f"metrics-{index}-DELETE"] = "on"
     total = int(data["isps-TOTAL_FORMS"])
     data.update({"isps-TOTAL_FORMS": str(total + 1), f"isps-{total}-name": "New ISP"})
     assert admin_client.post(change_url(kazakhstan), data).status_code == 302
-    assert not BlockedSite.objects.filter(name="blogs").exists()
+    assert kazakhstan.metrics.count() == 1
+    # A site changed in the list of sites meanwhile: not the entry's page, not its revision.
+    site = BlockedSite.objects.get(name="LiveJournal")
+    site_url = reverse("admin:countries_blockedsite_change", args=[site.pk])
+    site_form = read_form(admin_client.get(site_url).content.decode(), "blockedsite_form")
+    assert admin_client.post(site_url, {**site_form, "status": "lifted"}).status_code == 302
 
     revision_url = reverse("admin:countries_country_revision", args=[kazakhstan.pk, first.pk])
     reverted = read_form(admin_client.get(revision_url).content.decode(), "country_form")
@@ -182,8 +192,9 @@ def test_revert_restores_the_entry_and_its_rows(admin_client, kazakhstan, client
 
     kazakhstan.refresh_from_db()
     assert kazakhstan.summary.startswith("Kazakhstan's government")
-    assert BlockedSite.objects.filter(name="blogs").exists()
+    assert kazakhstan.metrics.count() == 2
     assert not kazakhstan.isps.filter(name="New ISP").exists()
+    assert BlockedSite.objects.get(name="LiveJournal").status == "lifted"  # kept
     assert (
         "censorship of opposition views"
         in client.get(kazakhstan.get_absolute_url()).content.decode()
@@ -203,7 +214,13 @@ def test_a_deleted_entry_can_be_recovered_with_its_rows(admin_client, kazakhstan
     assert admin_client.post(recover_url, data).status_code == 302
     country = Country.objects.get(iso_code="KZ")
     assert country.summary == "Last words."
-    assert country.blocked_sites.count() == 4 and country.metrics.count() == 2
+    assert country.metrics.count() == 2 and country.articles.count() == 2
+    # The sites, in revisions of their own, are recovered from the list of sites.
+    for version in Version.objects.get_deleted(BlockedSite):
+        recover_site = reverse("admin:countries_blockedsite_recover", args=[version.pk])
+        site_form = read_form(admin_client.get(recover_site).content.decode(), "blockedsite_form")
+        assert admin_client.post(recover_site, site_form).status_code == 302
+    assert country.blocked_sites.count() == 4
 
 
 # No lost updates ---------------------------------------------------------------------------------
@@ -265,12 +282,35 @@ def test_a_field_both_editors_changed_keeps_the_second_editors_text(
 
 def test_a_row_edited_on_its_own_page_also_counts_as_a_change(admin_client, kazakhstan):
     form = read_form(admin_client.get(change_url(kazakhstan)).content.decode(), "country_form")
+    metric = kazakhstan.metrics.get(kind="internet_users")
+    metric_url = reverse("admin:countries_metric_change", args=[metric.pk])
+    metric_form = read_form(admin_client.get(metric_url).content.decode(), "metric_form")
+    assert admin_client.post(metric_url, {**metric_form, "value": "9600000"}).status_code == 302
+    response = admin_client.post(change_url(kazakhstan), {**form, "summary": "Stale form."})
+    assert response.status_code == 200 and "This entry was changed by" in response.content.decode()
+
+
+def test_a_site_edited_in_the_list_of_sites_never_blocks_a_save_of_the_entry(
+    admin_client, kazakhstan
+):
+    """The entry's form does not hold its sites: a site confirmed or changed meanwhile is no
+    conflict, the save goes through, and the site keeps its change."""
+    form = read_form(admin_client.get(change_url(kazakhstan)).content.decode(), "country_form")
     site = BlockedSite.objects.get(name="LiveJournal")
     site_url = reverse("admin:countries_blockedsite_change", args=[site.pk])
     site_form = read_form(admin_client.get(site_url).content.decode(), "blockedsite_form")
     assert admin_client.post(site_url, {**site_form, "status": "lifted"}).status_code == 302
-    response = admin_client.post(change_url(kazakhstan), {**form, "summary": "Stale form."})
-    assert response.status_code == 200 and "This entry was changed by" in response.content.decode()
+    response = admin_client.post(change_url(kazakhstan), {**form, "summary": "Fresh summary."})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    kazakhstan.refresh_from_db()
+    assert kazakhstan.summary == "Fresh summary."
+    assert BlockedSite.objects.get(name="LiveJournal").status == "lifted"
+    # Readers' list of changes has both, each as what it was, and nothing else.
+    summary_saved, site_saved = (state.changes for state in kazakhstan.public_changes()[:2])
+    assert summary_saved == [{"kind": "fields", "fields": ["summary"]}]
+    assert [(c["model"], c["outcome"], c["names"]) for c in site_saved] == [
+        ("blockedsite", "changed", [site.name])
+    ]
 
 
 # Review ------------------------------------------------------------------------------------------

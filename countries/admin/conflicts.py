@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from ..fields import version_token
 from ..history import merge_since
-from ..models import Country
+from ..models import INLINE_ROW_RELATIONS, Country
 
 
 class NoLostUpdatesMixin:
@@ -47,9 +47,10 @@ class NoLostUpdatesMixin:
         loaded = request.POST.get("loaded_version", "")
         if current is None or version_token(current) == loaded:
             return None
-        conflict = merge_since(
-            Country.objects.with_page_data(public=False).get(pk=pk), loaded, request.POST
-        )
+        country = Country.objects.with_rows(public=False, relations=INLINE_ROW_RELATIONS)
+        conflict = merge_since(country.get(pk=pk), loaded, request.POST)
+        if conflict.exact and not (conflict.revisions or conflict.fields or conflict.rows):
+            return None  # e.g. only the entry's sites changed since: this form does not hold them
         conflict.merged_data["loaded_version"] = version_token(current)
         return conflict
 

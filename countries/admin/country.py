@@ -6,7 +6,8 @@ import reversion
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -22,7 +23,9 @@ from ..editor.preview import render_unsaved_preview
 from ..history import keep_workflow_state, workflow_kept
 from ..models import (
     WORKFLOW_FIELDS,
+    BlockedSite,
     Country,
+    Metric,
     oldest_current_metric_year,
     review_cutoff,
     review_interval_months,
@@ -31,7 +34,7 @@ from ..opendata.export import fixtures_zip
 from ..sections import SECTIONS
 from .common import MarkdownAdminMixin
 from .conflicts import NoLostUpdatesMixin
-from .inlines import ArticleInline, BlockedSiteInline, IspInline, MetricInline
+from .inlines import ArticleInline, IspInline, MetricInline
 from .workflow import CountryForm, MetricsAgeFilter, ReviewFilter
 
 # The country --------------------------------------------------------------------------------------
@@ -101,7 +104,9 @@ class CountryAdmin(NoLostUpdatesMixin, MarkdownAdminMixin, CompareVersionAdmin):
             {"fields": [("last_reviewed", "reviewed_by"), "updated_at", "loaded_version"]},
         ),
     ]
-    inlines = [ArticleInline, BlockedSiteInline, MetricInline, IspInline]
+    # Blocked sites, which an entry may have thousands of, have a list of their own (sites.py);
+    # the page shows how many there are and links to it.
+    inlines = [ArticleInline, MetricInline, IspInline]
     # The history's comparison shows content: not the workflow state revisions leave out, nor
     # the version stamp every save moves.
     compare_exclude = [*WORKFLOW_FIELDS, "updated_at", "revision_states"]
@@ -118,14 +123,19 @@ class CountryAdmin(NoLostUpdatesMixin, MarkdownAdminMixin, CompareVersionAdmin):
         return readonly
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                _blocked_site_count=Count("blocked_sites", distinct=True),
-                _latest_metric_year=Max("metrics__year"),
+        queryset = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name.endswith("_changelist"):
+            # The list's columns, as subqueries: joining every site with every figure would
+            # cost as much as the entries have sites times figures.
+            sites = BlockedSite.objects.filter(country=OuterRef("pk")).order_by()
+            years = Metric.objects.filter(country=OuterRef("pk")).order_by("-year")
+            queryset = queryset.annotate(
+                _blocked_site_count=Coalesce(
+                    Subquery(sites.values("country").annotate(n=Count("pk")).values("n")), 0
+                ),
+                _latest_metric_year=Subquery(years.values("year")[:1]),
             )
-        )
+        return queryset
 
     # List columns
 
@@ -282,6 +292,7 @@ class CountryAdmin(NoLostUpdatesMixin, MarkdownAdminMixin, CompareVersionAdmin):
             preview_action=reverse("admin:countries_country_preview_unsaved", args=[obj.pk])
             if obj
             else reverse("admin:countries_country_preview_new"),
+            sites=obj.site_review_counts() if obj else None,
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
 

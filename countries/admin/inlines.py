@@ -1,11 +1,12 @@
-"""An entry's rows on its change page: one inline per kind of row (models.ENTRY_ROW_MODELS)."""
+"""An entry's rows on its change page: one inline per kind of row (models.INLINE_ROW_RELATIONS);
+blocked sites, which an entry may have thousands of, have a list of their own (sites.py)."""
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from ..models import BlockedSite, ConstitutionalArticle, Isp, Metric
+from ..models import ConstitutionalArticle, Isp, Metric
 from .common import MarkdownAdminMixin, SourceLabelsMixin
 
 
@@ -13,18 +14,6 @@ class ArticleInline(SourceLabelsMixin, MarkdownAdminMixin, admin.StackedInline):
     model = ConstitutionalArticle
     extra = 0
     fields = [("number", "topic", "order"), "clauses", ("source", "translation_note"), "notes"]
-    autocomplete_fields = ["source"]
-
-
-class BlockedSiteInline(SourceLabelsMixin, MarkdownAdminMixin, admin.StackedInline):
-    model = BlockedSite
-    extra = 0
-    fields = [
-        ("name", "url"),
-        ("action", "category", "status", "since_year"),
-        "source",
-        "notes",
-    ]
     autocomplete_fields = ["source"]
 
 

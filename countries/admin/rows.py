@@ -11,7 +11,7 @@ from reversion_compare.admin import CompareVersionAdmin
 
 from ..cache import content_changed
 from ..fields import next_version_stamp
-from ..models import ConstitutionalArticle, Country, Isp, Metric, Source
+from ..models import ROWS_LISTED_APART, ConstitutionalArticle, Country, Isp, Metric, Source
 from .common import MarkdownAdminMixin, SourceLabelsMixin
 
 
@@ -30,10 +30,11 @@ class CountryRowAdmin(SourceLabelsMixin, MarkdownAdminMixin, CompareVersionAdmin
     # A row edited here changes its entry: the entry's version moves on, so an editor with the
     # entry open elsewhere is told before overwriting it (see workflow.CountryForm), and the
     # entry's history holds the new state, as if the row had been edited on the entry's page.
+    # Rows listed apart (sites) are not on that page: they have a history of their own.
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         touch_country(obj.country_id)
-        if reversion.is_active():
+        if reversion.is_active() and self.model not in ROWS_LISTED_APART:
             reversion.add_to_revision(Country.objects.get(pk=obj.country_id))
 
     def delete_model(self, request, obj):

@@ -5,8 +5,9 @@ An entry may list thousands of sites (a Citizen Lab test list has hundreds per c
 are not rows of the entry's change page, whose cost would grow with them, but this list,
 opened from that page already filtered to the entry (`?country__id__exact=<pk>`). Candidates
 imported from a test list are triaged here: confirmed (with what was done and a source),
-dismissed, or corrected in place. Every bulk change is one revision, and moves the entry's
-version and the page cache's content version once.
+dismissed, or corrected in place. Every bulk change is one revision of the sites (a site's
+history is its own, not the entry's), and moves the entry's version and the page cache's
+content version once.
 """
 
 from functools import partial
@@ -15,6 +16,7 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import transaction
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +24,7 @@ from django.utils.translation import ngettext
 
 from ..cache import changes_batched
 from ..choices import Action, Category, Review, SiteStatus
+from ..history import record_rows_removed
 from ..models import BlockedSite, Country, Source
 from .ooni import OoniEvidenceFilter, ooni_evidence
 from .rows import CountryRowAdmin, touch_country
@@ -54,7 +57,10 @@ class TestListFilter(admin.SimpleListFilter):
 
 
 class ConfirmForm(forms.Form):
-    action = forms.ChoiceField(label=_("What was done"), choices=Action.choices)
+    # Not "action": the admin's own field of that name, on the same page, says which action.
+    what_was_done = forms.ChoiceField(
+        label=_("What was done"), choices=[("", "---------"), *Action.choices]
+    )
     source = forms.ModelChoiceField(
         label=_("Source"),
         queryset=Source.objects.all(),
@@ -110,12 +116,36 @@ class BlockedSiteAdmin(CountryRowAdmin):
         "delete_selected",
     ]
 
+    def get_list_display(self, request):
+        listed = super().get_list_display(request)
+        if "country__id__exact" in request.GET:  # one entry's sites: its name on every row is noise
+            return [name for name in listed if name != "country"]
+        return listed
+
+    def changelist_view(self, request, extra_context=None):
+        entry = request.GET.get("country__id__exact", "")
+        country = Country.objects.filter(pk=entry).first() if entry.isdigit() else None
+        return super().changelist_view(request, {"entry": country, **(extra_context or {})})
+
     def get_urls(self):
         view = self.admin_site.admin_view(partial(import_test_list_view, model_admin=self))
         return [
             path("import-test-list/", view, name="countries_blockedsite_import_test_list"),
             *super().get_urls(),
         ]
+
+    # django-reversion keeps no version of what is deleted: the removal is recorded first, in
+    # the same transaction (readers' list of changes; the admin recovers a site from it).
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            record_rows_removed([obj], request.user)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            record_rows_removed(list(queryset), request.user)
+            super().delete_queryset(request, queryset)
 
     # Every bulk change: one revision, the entries' versions moved, one content version move.
 
@@ -131,7 +161,6 @@ class BlockedSiteAdmin(CountryRowAdmin):
                 site.save()
             for country_id in {site.country_id for site in sites}:
                 touch_country(country_id)
-                reversion.add_to_revision(Country.objects.get(pk=country_id))
         return len(sites)
 
     def ask_then_change(self, request, queryset, form_class, title, change):
@@ -161,9 +190,9 @@ class BlockedSiteAdmin(CountryRowAdmin):
             count = self.change_sites(
                 request,
                 queryset,
-                f"Confirmed as {data['action']}, source {data['source']}.",
+                f"Confirmed as {data['what_was_done']}, source {data['source']}.",
                 review=Review.CONFIRMED,
-                action=data["action"],
+                action=data["what_was_done"],
                 source=data["source"],
             )
             return ngettext("%d site confirmed.", "%d sites confirmed.", count) % count

@@ -80,7 +80,7 @@ def import_test_list_view(request, model_admin):
         if form.is_valid():
             return _preview(request, model_admin, form)
     else:
-        form = UploadForm()
+        form = UploadForm(initial={"country": request.GET.get("country")})
     return _render(request, model_admin, "form.html", {"form": form}, _("Import a test list"))
 
 

@@ -7,6 +7,8 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, create_model
 
 from ..choices import Action, Category, MetricKind, Protection, Region, SiteStatus, Topic
+from ..models import SITES_ON_ENTRY_PAGE
+from ..opendata import ooni
 from ..sections import SECTIONS, render_blocks
 
 NAMESPACE = "api-v1"
@@ -122,12 +124,20 @@ class EntrySiteOut(Out):
     source: SourceOut | None
     notes: str = Field(description=NOTES)
     notes_html: str = Field(description=NOTES_HTML)
+    ooni_explorer_url: str | None = Field(
+        description="OONI Explorer's measurements of the site's domain from its country; null "
+        "for a site without an address."
+    )
 
     resolve_notes_html = staticmethod(_notes_html)
 
     @staticmethod
     def resolve_url(obj):
         return obj.url or None
+
+    @staticmethod
+    def resolve_ooni_explorer_url(obj):
+        return ooni.domain_link(obj)
 
     @staticmethod
     def resolve_link(obj):
@@ -196,7 +206,11 @@ SectionsOut = create_model(
 class CountryDetailOut(CountryOut):
     sections: SectionsOut = Field(description="The entry's prose, in the page's order.")
     constitutional_articles: list[ArticleOut]
-    blocked_sites: list[EntrySiteOut]
+    blocked_sites: list[EntrySiteOut] = Field(
+        description=f"The first {SITES_ON_ENTRY_PAGE} by name; `blocked_site_count` says how many "
+        "there are, and `blocked_sites_url` lists them all, page by page."
+    )
+    blocked_sites_url: str
     metrics: list[EntryMetricOut]
     isps: list[IspOut] = Field(description="The ISPs named; `isp_count` may be larger.")
 
@@ -210,6 +224,15 @@ class CountryDetailOut(CountryOut):
             }
             for section in obj.sections()
         }
+
+    @staticmethod
+    def resolve_blocked_sites(obj):
+        return obj.blocked_sites_on_page
+
+    @staticmethod
+    def resolve_blocked_sites_url(obj, context):
+        path = reverse(f"{NAMESPACE}:blocked_site_list")
+        return context["request"].build_absolute_uri(f"{path}?country={obj.iso_code.code}")
 
     @staticmethod
     def resolve_constitutional_articles(obj):

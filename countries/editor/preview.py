@@ -1,6 +1,7 @@
 """Previews: the live preview beside each Markdown field, and the public page as an entry's
 unsaved forms would make it. Both render as the public pages do (countries.sections)."""
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from ..markdown import budget_exhausted
-from ..models import MARKDOWN_MAX_LENGTH, ConstitutionalArticle
+from ..models import MARKDOWN_MAX_LENGTH, ConstitutionalArticle, page_data_lookups
 from ..sections import prose_blocks, render_blocks, render_entry
 from .access import EditorRequiredMixin
 
@@ -88,6 +89,10 @@ def unsaved_entry(form, formsets):
         relation = formset.fk.remote_field.get_accessor_name()
         rows[relation] = sorted(kept, key=_display_order(formset.model))
     country._prefetched_objects_cache = rows
+    # Rows listed apart are not on the form: the page shows them as saved.
+    prefetch_related_objects(
+        [country], *(lookup for lookup in page_data_lookups() if lookup.prefetch_to not in rows)
+    )
     return country
 
 

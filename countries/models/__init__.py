@@ -7,7 +7,8 @@ key, so fixtures never carry primary keys, and every rule the data must obey is 
 constraint as well as a validation error.
 
 An entry's shape is declared once: `rows.ENTRY_ROW_MODELS` (the kinds of rows), each row's
-`NATURAL_KEY`, and `Country.WORKFLOW_FIELDS`. What follows here derives from it.
+`NATURAL_KEY`, `rows.ROWS_LISTED_APART` (the kinds an entry may have thousands of) and
+`Country.WORKFLOW_FIELDS`. What follows here derives from it.
 """
 
 import reversion
@@ -29,6 +30,9 @@ from .revisions import EntryRevision
 from .rows import (
     ENTRY_ROW_MODELS,
     ENTRY_ROW_RELATIONS,
+    INLINE_ROW_RELATIONS,
+    ROWS_LISTED_APART,
+    SITES_ON_ENTRY_PAGE,
     BlockedSite,
     ConstitutionalArticle,
     Isp,
@@ -49,8 +53,9 @@ def natural_key_fields(model):
     return ("country", *model.NATURAL_KEY) if model in ENTRY_ROW_MODELS else model.NATURAL_KEY
 
 
-# One save of an entry is one revision: the country with all its rows, without its workflow.
-reversion.register(Country, follow=list(ENTRY_ROW_RELATIONS), exclude=Country.WORKFLOW_FIELDS)
+# One save of an entry is one revision: the country with the rows edited on its page, without its
+# workflow. Rows listed apart have revisions of their own, to which their entry is added.
+reversion.register(Country, follow=list(INLINE_ROW_RELATIONS), exclude=Country.WORKFLOW_FIELDS)
 
 __all__ = [
     "CONTENT_MODELS",
@@ -58,6 +63,9 @@ __all__ = [
     "EARLIEST_YEAR",
     "ENTRY_ROW_MODELS",
     "ENTRY_ROW_RELATIONS",
+    "INLINE_ROW_RELATIONS",
+    "ROWS_LISTED_APART",
+    "SITES_ON_ENTRY_PAGE",
     "LATEST_YEAR",
     "MARKDOWN_MAX_LENGTH",
     "WORKFLOW_FIELDS",

@@ -13,6 +13,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -28,7 +29,16 @@ from .base import (
     one_of,
     review_cutoff,
 )
-from .rows import ENTRY_ROW_RELATIONS, ConstitutionalArticle, Metric, has_source
+from .rows import (
+    ENTRY_ROW_RELATIONS,
+    ROWS_LISTED_APART,
+    SITES_ON_ENTRY_PAGE,
+    BlockedSite,
+    ConstitutionalArticle,
+    Metric,
+    has_source,
+)
+from .sources import Source
 
 
 def quotes_topic(topic):
@@ -88,21 +98,39 @@ class CountryQuerySet(models.QuerySet):
             .order_by(*self.model._meta.ordering)
         )
 
-    def with_page_data(self, public=True):
-        """Everything a country page shows, in a fixed number of queries; with `public`
-        off, every row (the maintainers' export, the editors' conflict check)."""
-        return self.prefetch_related(*page_data_lookups(public))
+    def with_page_data(self):
+        """Everything a country page shows, in a fixed number of queries (page_data_lookups)."""
+        return self.prefetch_related(*page_data_lookups())
+
+    def with_rows(self, public=True, relations=ENTRY_ROW_RELATIONS):
+        """Every row of each relation in `relations` (those readers may see, if `public`), with
+        the source each names: the downloads and the maintainers' export, the conflict check."""
+        return self.prefetch_related(*row_lookups(public, relations))
 
 
-def page_data_lookups(public=True):
-    """Each kind of row an entry owns (those readers may see, if `public`), with the source
-    each row names."""
+def row_lookups(public=True, relations=ENTRY_ROW_RELATIONS):
     lookups = []
-    for relation, model in ENTRY_ROW_RELATIONS.items():
+    for relation, model in relations.items():
         rows = model.objects.public() if public else model.objects.all()
         lookups.append(
             Prefetch(relation, rows.select_related("source") if has_source(model) else rows)
         )
+    return tuple(lookups)
+
+
+def page_data_lookups():
+    """What readers see of each kind of row an entry owns: every public row, but only the first
+    SITES_ON_ENTRY_PAGE of a kind listed apart (the page links to the rest)."""
+    lookups = []
+    for lookup in row_lookups(public=True):
+        if lookup.queryset.model in ROWS_LISTED_APART:
+            # A sliced prefetch needs an attribute of its own (the manager's would be filtered).
+            lookup = Prefetch(
+                lookup.prefetch_through,
+                lookup.queryset[:SITES_ON_ENTRY_PAGE],
+                to_attr=f"{lookup.prefetch_through}_on_page",
+            )
+        lookups.append(lookup)
     return tuple(lookups)
 
 
@@ -238,10 +266,33 @@ class Country(ChoiceLabelsMixin, models.Model):
 
     # What the pages show, computed from prefetched rows (see CountryQuerySet.with_page_data).
 
-    def load_page_data(self, public=True):
+    def load_page_data(self):
         """Fetch what `with_page_data()` would have, for an entry already in hand."""
-        prefetch_related_objects([self], *page_data_lookups(public))
+        prefetch_related_objects([self], *page_data_lookups())
         return self
+
+    @cached_property
+    def public_site_count(self):
+        """How many sites readers see listed (the page shows `blocked_sites_on_page`, the first
+        SITES_ON_ENTRY_PAGE; see page_data_lookups)."""
+        shown = len(self.blocked_sites_on_page)
+        if shown < SITES_ON_ENTRY_PAGE:
+            return shown
+        return BlockedSite.objects.public().filter(country=self).count()
+
+    def site_review_counts(self):
+        """How many of the entry's sites there are: confirmed (public), candidates (and of
+        those, flagged: their test list's notes report blocking), dismissed."""
+        return self.blocked_sites.aggregate(
+            total=Count("pk"),
+            confirmed=Count("pk", filter=Q(review=Review.CONFIRMED)),
+            candidates=Count("pk", filter=Q(review=Review.CANDIDATE)),
+            flagged=Count("pk", filter=Q(review=Review.CANDIDATE, reports_blocking=True)),
+            dismissed=Count("pk", filter=Q(review=Review.DISMISSED)),
+        )
+
+    def more_sites_than_shown(self):
+        return self.public_site_count > len(self.blocked_sites_on_page)
 
     def sections(self):
         from ..sections import build_sections
@@ -262,8 +313,10 @@ class Country(ChoiceLabelsMixin, models.Model):
 
     def sources(self):
         """Every source the entry's rows cite, by name (rows should be prefetched)."""
-        rows = [*self.articles.all(), *self.blocked_sites.all(), *self.metrics.all()]
+        rows = [*self.articles.all(), *self.blocked_sites_on_page, *self.metrics.all()]
         found = {row.source.pk: row.source for row in rows if row.source_id}
+        if self.more_sites_than_shown():  # those cited only by sites the page does not list
+            found.update({source.pk: source for source in Source.objects.cited_by_sites_of(self)})
         return sorted(found.values(), key=lambda source: source.name)
 
     def public_changes(self, limit=20):

@@ -433,3 +433,14 @@ def row_relation(model):
 
 
 ENTRY_ROW_RELATIONS = {row_relation(model): model for model in ENTRY_ROW_MODELS}
+
+# Rows an entry may have thousands of (a test list brings hundreds of sites): edited in a list of
+# their own rather than on the entry's page, versioned row by row rather than with every save of
+# the entry, and summarised on its public page (the first SITES_ON_ENTRY_PAGE, with a link to all).
+ROWS_LISTED_APART = (BlockedSite,)
+SITES_ON_ENTRY_PAGE = 50
+INLINE_ROW_RELATIONS = {
+    relation: model
+    for relation, model in ENTRY_ROW_RELATIONS.items()
+    if model not in ROWS_LISTED_APART
+}

@@ -5,17 +5,24 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import Licence
+from ..choices import Licence, Review
 from .base import one_of, web_link
 
 
 class SourceQuerySet(models.QuerySet):
     def cited_by_published(self):
-        """Sources that a published entry cites: those of drafts are not public yet."""
+        """Sources that a published entry's public rows cite: those of drafts and of candidate
+        sites are not public yet."""
         return self.filter(
             Q(articles__country__is_published=True)
-            | Q(blocked_sites__country__is_published=True)
+            | Q(blocked_sites__country__is_published=True, blocked_sites__review=Review.CONFIRMED)
             | Q(metrics__country__is_published=True)
+        ).distinct()
+
+    def cited_by_sites_of(self, country):
+        """Sources that the country's public sites cite."""
+        return self.filter(
+            blocked_sites__country=country, blocked_sites__review=Review.CONFIRMED
         ).distinct()
 
 

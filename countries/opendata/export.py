@@ -77,7 +77,7 @@ def by_natural_key(rows):
 
 
 def country_objects(country):
-    """A country and its rows in file order; `country` should come `with_page_data()`."""
+    """A country and its rows in file order; `country` should come `with_rows()`."""
     yield country
     for relation in ENTRY_ROW_RELATIONS:
         yield from by_natural_key(getattr(country, relation).all())
@@ -95,7 +95,7 @@ def country_filename(country):
 
 
 def countries_for_export(slugs=None, published_only=False):
-    countries = Country.objects.with_page_data(public=published_only).order_by("iso_code")
+    countries = Country.objects.with_rows(public=published_only).order_by("iso_code")
     if published_only:
         countries = countries.published()
     if slugs:

@@ -558,7 +558,11 @@ class IndicatorImporter:
             by_indicators[tuple(code for code in INDICATORS if code in indicators)].append(pk)
         for indicators, pks in by_indicators.items():
             comment = COMMENT.format(indicators=", ".join(indicators))
-            record_revisions(Country.objects.filter(pk__in=pks).iterator(chunk_size=100), comment)
+            record_revisions(
+                Country.objects.filter(pk__in=pks).iterator(chunk_size=100),
+                comment,
+                rows_apart=False,  # figures only: the sites' history has nothing new
+            )
 
 
 def import_indicator_files(paths, *, create_drafts=False, dry_run=False):

@@ -639,14 +639,15 @@ def _apply(country, plan, report, user):
         BlockedSite.objects.bulk_update(plan.updated, TEST_LIST_FIELDS, batch_size=500)
     if plan.gone:
         BlockedSite.objects.bulk_update(plan.gone, ["left_test_list_on"], batch_size=500)
-    # The entry changed: its version moves on (an editor with it open is told before saving
-    # over it), and its revision holds the country with all its rows, the sites included.
+    # The entry changed: its version moves on, and one revision holds each site the import
+    # added or changed, as their history (a site's history is its own, not the entry's).
     stamp = next_version_stamp(country.updated_at)
     Country.objects.filter(pk=country.pk).update(updated_at=stamp)
     reversion.set_comment(report.comment())
     if user is not None:
         reversion.set_user(user)
-    reversion.add_to_revision(Country.objects.get(pk=country.pk))
+    for site in (*plan.new, *plan.updated, *plan.gone):
+        reversion.add_to_revision(site)
 
 
 def import_test_list(data, country, *, name="", dry_run=False, user=None, today=None):

@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django import template
 
 from countries.models import format_metric_value
+from countries.opendata import ooni
 from countries.public.charts import metric_charts as charts_of
 
 register = template.Library()
@@ -29,3 +30,10 @@ def sort_query(query, key, current):
 def metric_charts(country):
     """The entry's charts of figures over the years (its metrics should be prefetched)."""
     return charts_of(country)
+
+
+@register.simple_tag
+def ooni_explorer_url(site):
+    """OONI Explorer's measurements of the site's domain from its country (None without an
+    address). Stable from day to day, so cached pages never go stale."""
+    return ooni.domain_link(site)

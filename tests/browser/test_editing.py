@@ -34,17 +34,18 @@ def test_editor_starts_in_an_inline_row_added_with_add_another(desktop_page, edi
     page = desktop_page
     sign_in(page)
     page.goto(f"/admin/countries/country/{kazakhstan.pk}/change/")
-    page.get_by_text("Add another Blocked site").click()
+    existing = kazakhstan.metrics.count()
+    page.get_by_text("Add another Metric").click()
 
-    notes = page.locator("textarea[name='blocked_sites-4-notes']")
+    notes = page.locator(f"textarea[name='metrics-{existing}-notes']")
     notes.fill("Reported by **RSF**. <img src=x onerror=alert(1)>")
     preview = page.locator(".markdownx", has=notes).locator(".markdownx-preview")
     expect(preview.locator("strong")).to_have_text("RSF")
     expect(preview.locator("img")).to_have_count(0)
 
     # A second new row works too, and the first keeps working.
-    page.get_by_text("Add another Blocked site").click()
-    second = page.locator("textarea[name='blocked_sites-5-notes']")
+    page.get_by_text("Add another Metric").click()
+    second = page.locator(f"textarea[name='metrics-{existing + 1}-notes']")
     second.fill("*second*")
     expect(page.locator(".markdownx", has=second).locator(".markdownx-preview em")).to_have_text(
         "second"

@@ -18,7 +18,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 from reversion.models import Version
 
-from countries.models import BlockedSite, Country, Isp
+from countries.models import Country, Isp, Metric
 
 from ..factories import CountryFactory
 from .helpers import sign_in
@@ -115,25 +115,28 @@ def test_colleague_rows_survive_after_an_earlier_save(
     alice, bob = desktop_page, second_desktop_page
     open_for_two_editors(alice, bob, kazakhstan)
 
-    site_name = alice.locator("[name=blocked_sites-0-name]").input_value()
-    alice.locator("[name=blocked_sites-0-status]").select_option("lifted")
+    # Alice corrects an existing row (the internet penetration figure), Bob adds another.
+    expect(alice.locator("[name=metrics-0-kind]")).to_have_value("internet_penetration")
+    year = int(alice.locator("[name=metrics-0-year]").input_value())
+    alice.locator("[name=metrics-0-value]").fill("61")
     save(alice)
 
     bob.get_by_text("Add another ISP").click()
     bob.locator("[name=isps-1-name]").fill("Beeline Kazakhstan")
     submit(bob)
     expect_refused_with_conflict(bob)
-    expect(bob.locator("[name=blocked_sites-0-status]")).to_have_value("lifted")
+    expect(bob.locator("[name=metrics-0-value]")).to_have_value(re.compile(r"^61(\.0+)?$"))
     expect(bob.locator("[name=isps-1-name]")).to_have_value("Beeline Kazakhstan")
 
     save(bob)
-    assert BlockedSite.objects.get(country=kazakhstan, name=site_name).status == "lifted"
+    penetration = Metric.objects.get(country=kazakhstan, kind="internet_penetration", year=year)
+    assert penetration.value == 61
     assert set(Isp.objects.filter(country=kazakhstan).values_list("name", flat=True)) == {
         "Kaztelecom",
         "Beeline Kazakhstan",
     }
     bob.goto(kazakhstan.get_absolute_url())
-    expect(bob.locator("#website-blocking tr", has_text=site_name)).to_contain_text("Lifted")
+    expect(bob.locator("#internet-access")).to_contain_text("61%")
     expect(bob.locator("#isp-safe-harbors")).to_contain_text("Beeline Kazakhstan")
 
 

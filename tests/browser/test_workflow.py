@@ -30,9 +30,6 @@ def test_draft_preview_publish_edit_and_revert(desktop_page, group_editor, trans
     page.locator("[name=articles-0-number]").fill("29")
     page.locator("[name=articles-0-topic]").select_option("speech")
     page.locator("[name=articles-0-clauses]").fill("Everyone is guaranteed freedom of thought.")
-    page.get_by_text("Add another Blocked site").click()
-    page.locator("[name=blocked_sites-0-name]").fill("Telegram")
-    page.locator("[name=blocked_sites-0-action]").select_option("blocked")
     page.get_by_text("Add another Metric").click()
     page.locator("[name=metrics-0-kind]").select_option("internet_penetration")
     page.locator("[name=metrics-0-value]").fill("71")
@@ -42,6 +39,19 @@ def test_draft_preview_publish_edit_and_revert(desktop_page, group_editor, trans
     country = Country.objects.get(slug="testland")
     assert not country.is_published
     assert page.context.request.get("/countries/testland/").status == 404  # a draft
+
+    # Sites are not rows of the entry's page: its panel leads to a form of their own.
+    panel = page.locator(".entry-sites")
+    expect(panel).to_contain_text("0 sites")
+    panel.get_by_role("link", name="Add a site").click()
+    expect(page.locator("#id_country")).to_have_value(str(country.pk))  # filled in from the link
+    page.locator("#id_name").fill("Telegram")
+    page.locator("#id_action").select_option("blocked")
+    save(page)
+    site = country.blocked_sites.get(name="Telegram")
+    assert (site.review, site.action) == ("confirmed", "blocked")
+    page.goto(f"/admin/countries/country/{country.pk}/change/")
+    expect(page.locator(".entry-sites")).to_contain_text("1 site")
 
     with page.context.expect_page() as preview_opened:
         page.get_by_role("button", name="Preview changes").click()
@@ -72,6 +82,8 @@ def test_draft_preview_publish_edit_and_revert(desktop_page, group_editor, trans
 
     page.goto("/countries/testland/")  # still published, with the first text back
     expect(page.locator("#summary")).to_contain_text("The first summary of Testland.")
+    # The entry's revisions hold no sites: reverting the entry leaves its sites alone.
+    expect(page.get_by_role("row", name=re.compile("Telegram"))).to_be_visible()
     assert page.watcher.dialogs == []
 
 

@@ -26,12 +26,21 @@ resident memory of the process doing it. Peak memory that does not grow with the
 the export and import stream rather than load everything. Each step is stopped after
 --fixture-limit seconds, and then shown as a bound ("> 300"), so that the run stays bounded.
 
+Entry size (issue 15, tools/loadtest/entry_size.py): one entry with 5, 500 and 5,000 blocked
+sites (5, 50 and 500 with --quick), on a database of its own: the admin GET and POST of its change
+page, its public page and API detail rendered afresh, each timed in-process (Django's test
+client), medians of --entry-reps repetitions; the goal, the largest entry's admin GET and POST
+at most 2x the smallest's, is reported with the others.
+
 The server's shared cache is Redis (the production profile for more than one machine; a
 redis-server of its own on a free port) unless `--cache database` (the default with no extra
 server), which is also the default with --quick.
 
 Usage: python -m tools.loadtest.bench [--scale 1.0] [--quick] [--rounds 3] [--duration 4]
                                       [--fixture-limit 300] [--cache redis|database]
+                                      [--sections http,entry-size,fixtures]
+                                      [--entry-sizes 5,500,5000] [--entry-reps 5]
+                                      [--entry-min-reps 3] [--entry-budget 60]
 """
 
 import argparse
@@ -44,7 +53,7 @@ from contextlib import nullcontext
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tools.loadtest import wrk
+from tools.loadtest import entry_size, wrk
 from tools.loadtest.project import (
     ARTIFACTS,
     ROOT,
@@ -58,6 +67,7 @@ from tools.loadtest.redis_server import RedisServer
 from tools.loadtest.report import print_table, say
 from tools.loadtest.server import Server, fetch, free_port
 
+SECTIONS = ("http", "entry-size", "fixtures")
 FULL = {"countries": 250, "sites": 50_000, "metrics": 25_000, "articles": 2_000}
 STATIC_ROOT = ROOT / "staticfiles"  # settings.STATIC_ROOT
 STATIC_NAME = "bench-country-page.html"
@@ -279,7 +289,27 @@ def main():
         choices=["redis", "database"],
         help="the server's shared cache (redis; database with --quick)",
     )
+    parser.add_argument(
+        "--sections",
+        default=",".join(SECTIONS),
+        help=f"which parts to run, comma-separated ({','.join(SECTIONS)})",
+    )
+    parser.add_argument("--entry-sizes", dest="sizes", help="sites per entry (5,500,5000)")
+    parser.add_argument("--entry-reps", dest="reps", type=int, help="repetitions per size (5)")
+    parser.add_argument(
+        "--entry-min-reps", dest="min_reps", type=int, help="repetitions once over budget (3)"
+    )
+    parser.add_argument(
+        "--entry-budget",
+        dest="budget",
+        type=float,
+        default=entry_size.BUDGET,
+        help="seconds per entry size, after which --entry-min-reps repetitions are enough",
+    )
     options = parser.parse_args()
+    sections = set(options.sections.split(","))
+    if sections - set(SECTIONS):
+        parser.error(f"--sections: {', '.join(sorted(sections - set(SECTIONS)))}?")
     cache = options.cache or ("database" if options.quick else "redis")
     limit = options.fixture_limit
     scale = 0.01 if options.quick else options.scale
@@ -289,29 +319,38 @@ def main():
     say(f"database: {engine}; scale {scale}")
 
     counts, objects, label = dataset(scale)
-    say(f"generating {label}")
-    source = generate("netfree_bench_source", counts)
-    if shutil.which("wrk") is None and not options.quick:
+    if sections & {"http", "fixtures"}:
+        say(f"generating {label}")
+        source = generate("netfree_bench_source", counts)
+    if "http" in sections and shutil.which("wrk") is None and not options.quick:
         raise SystemExit("wrk is missing: run scripts/bench (make bench), which installs it")
     warm = 0 if options.quick else 1
-    http = http_benchmarks(source, rounds, seconds, warm, cache)
+    http = http_benchmarks(source, rounds, seconds, warm, cache) if "http" in sections else None
 
+    entry = None
     fixture_rows = []
     try:
-        if not options.quick:  # a quarter of the size first, to compare peak memory with
-            small_counts, small_objects, small_label = dataset(scale / 4)
-            say(f"generating {small_label}")
-            small = generate("netfree_bench_quarter", small_counts)
-            fixture_benchmarks(small, small_label, small_objects, fixture_rows, limit)
-        fixture_benchmarks(source, label, objects, fixture_rows, limit)
+        if "entry-size" in sections:
+            sizes, reps, min_reps = entry_size.settings(options)
+            entry = (
+                entry_size.measure(sizes, reps, min_reps, options.budget),
+                entry_size.describe(reps, min_reps, options.budget),
+            )
+        if "fixtures" in sections:
+            if not options.quick:  # a quarter of the size first, to compare peak memory with
+                small_counts, small_objects, small_label = dataset(scale / 4)
+                say(f"generating {small_label}")
+                small = generate("netfree_bench_quarter", small_counts)
+                fixture_benchmarks(small, small_label, small_objects, fixture_rows, limit)
+            fixture_benchmarks(source, label, objects, fixture_rows, limit)
     finally:  # what was measured is printed even when a later step fails
-        print_results(http, label, rounds, fixture_rows, limit, cache)
+        print_results(http, label, rounds, fixture_rows, limit, cache, sections, entry)
 
 
-def print_results(http, label, rounds, fixture_rows, limit, cache):
-    if http is None:
+def print_results(http, label, rounds, fixture_rows, limit, cache, sections, entry):
+    if http is None and "http" in sections:
         print("\nHTTP load: SKIPPED, wrk is not installed (apt-get install wrk; --quick only)")
-    else:
+    elif http is not None:
         rows, _ = http
         header = ("target", "req/s", "p50 ms", "p99 ms", "/ static", "/ minimal", "queries", "note")
         print(
@@ -319,10 +358,14 @@ def print_results(http, label, rounds, fixture_rows, limit, cache):
             "ratios are of req/s"
         )
         print_table(header, rows)
-    print_fixture_table(fixture_rows, limit)
-    if http is not None:
+    goals = [*(http[1] if http else [])]
+    if entry is not None:
+        goals += entry_size.print_report(*entry)
+    if "fixtures" in sections:
+        print_fixture_table(fixture_rows, limit)
+    if goals:
         print("goals:")
-        for line in http[1]:
+        for line in goals:
             print(f"  {line}")
         print()
 

@@ -84,16 +84,24 @@ def manage(url, *args, timeout=None):
 
 def pages_step(url, *args, env=None):
     """A step of tools/loadtest/pages.py, in its own process; returns its JSON output."""
+    return django_step(url, "tools.loadtest.pages", *args, env=env)
+
+
+def django_step(url, module, *args, env=None, timeout=600, progress=False):
+    """`python -m module *args` on the database at `url`; returns the JSON its stdout ends with.
+    With `progress`, what it says on stderr goes to ours as it comes."""
     result = subprocess.run(
-        [sys.executable, "-m", "tools.loadtest.pages", *args],
+        [sys.executable, "-m", module, *args],
         cwd=ROOT,
         env=env or django_env(url),
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=None if progress else subprocess.PIPE,
         text=True,
-        timeout=600,
+        timeout=timeout,
     )
     if result.returncode != 0:
-        raise SystemExit(f"tools.loadtest.pages {args[0]} failed:\n{result.stderr[-3000:]}")
+        stderr = "(above)" if progress else result.stderr[-3000:]
+        raise SystemExit(f"{module} {args[0] if args else ''} failed:\n{stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 

@@ -273,6 +273,9 @@ class RedisFaults:
         self.errors = []
         self.after_from = None  # the end of the restart's window, once known
         self.over = threading.Event()  # no more faults to come
+        # The rate before the faults needs one whole slice: under a loaded machine, wrk's first
+        # slice can end after first_fault_at().
+        self.first_slice_done = threading.Event()
 
     def run(self, t0, t0_wall, stop, options, saves):
         """`saves`: the editor's requests, as they are answered."""
@@ -332,6 +335,9 @@ class RedisFaults:
             self.watch(last, stop, until=arm_at)
         else:
             stop.wait(max(0.0, arm_at - self.now()))
+            while not self.first_slice_done.wait(0.05):
+                if stop.is_set():
+                    return None
         self.begun.clear()
         with self.lock:
             self.armed = name
@@ -731,6 +737,8 @@ def run_load(server, paths, edited, browser, password, options, fault, script):
                         t0=t0,
                     )
                 )
+                if options.fault == "redis":
+                    fault.first_slice_done.set()
     finally:
         stop.set()
         injector.join(timeout=180)

@@ -6,25 +6,20 @@ from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from ...models import Country
-from ...opendata.downloads import prepared_download
-from ...opendata.export import (
-    CSV_TABLE_NAMES,
-    DATA_LICENCE,
-    combined_fixture_chunks,
-    csv_chunks,
-    fixtures_zip,
-)
+from ...opendata.downloads import download_licences, prepared_download, public_fixtures_zip
+from ...opendata.export import CSV_TABLE_NAMES, DATA_LICENCE, combined_fixture_chunks, csv_chunks
 
 
 class DataView(TemplateView):
-    """Where re-users take the data: the fixtures, one JSON file, CSV tables, licence, citation."""
+    """Where re-users take the data: the fixtures, one JSON file, CSV tables, each with the
+    licences that apply to it, and the citation."""
 
     template_name = "countries/data.html"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            csv_tables=CSV_TABLE_NAMES,
             licence=DATA_LICENCE,
+            licences=download_licences(),
             country_count=Country.objects.published().count(),
             **kwargs,
         )
@@ -51,12 +46,7 @@ def data_json(request):
 
 @require_safe
 def data_fixtures_zip(request):
-    return download(
-        request,
-        "netfree-fixtures.zip",
-        lambda: fixtures_zip(published_only=True),
-        "application/zip",
-    )
+    return download(request, "netfree-fixtures.zip", public_fixtures_zip, "application/zip")
 
 
 @require_safe
