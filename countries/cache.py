@@ -9,7 +9,9 @@ cannot serve them as current. Nothing is ever deleted: old versions simply expir
 
 Editors (any request with a session cookie) always get fresh pages. Responses carry an ETag and
 Last-Modified, and `Cache-Control: max-age=0, must-revalidate`, so browsers and a CDN revalidate
-every time and get a cheap 304 while nothing changed.
+every time and get a cheap 304 while nothing changed. A page is stored with its Brotli and gzip
+copies, made once (countries.compression): each reader gets the smallest they accept, with an
+ETag of its own and `Vary: Accept-Encoding`.
 
 Below the whole-page cache, `cached_fragment()` keeps the parts of a page every reader shares (an
 entry's body, the home page's map and table) under the same version, so editors' pages and
@@ -37,10 +39,12 @@ from django.db.models.functions import Greatest
 from django.http import HttpResponse, HttpResponseNotModified
 from django.http.request import split_domain_port
 from django.urls import get_script_prefix, reverse
-from django.utils.http import http_date, parse_http_date_safe, quote_etag, urlencode
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, parse_etags, parse_http_date_safe, quote_etag, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from .compression import best_encoding, compressed_variants, variant_etag
 from .markdown import budget_exhausted
 from .models import ContentVersion
 
@@ -192,7 +196,7 @@ def page_key(version, request):
     query = urlencode(sorted(request.GET.lists()), doseq=True)
     parts = (request.scheme, request.get_host(), get_script_prefix(), request.path, query)
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return f"netfree:page:{version}:{digest}"
+    return f"netfree:page2:{version}:{digest}"  # page2: bodies by encoding
 
 
 def shareable(request):
@@ -238,22 +242,32 @@ class PublicPageCacheMiddleware:
             else:
                 etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
                 last_modified = http_date(version / 1000)
+            patch_vary_headers(response, ["Accept-Encoding"])
             headers = dict(response.headers)
             marks = {
                 m: getattr(response, m) for m in MARKS_FOR_OUTER_MIDDLEWARE if hasattr(response, m)
             }
-            stored = (response.status_code, headers, response.content, etag, last_modified, marks)
+            bodies = {
+                None: response.content,
+                **compressed_variants(response.get("Content-Type", ""), response.content),
+            }
+            stored = (response.status_code, headers, bodies, etag, last_modified, marks)
             rendered_set(key, stored, shared)
-        status, headers, content, etag, last_modified, marks = stored
+        status, headers, bodies, etag, last_modified, marks = stored
+        encoding = best_encoding(request.headers.get("Accept-Encoding"), bodies)
+        etag = variant_etag(etag, encoding)
         if self.not_modified(request, etag, last_modified):
             response = HttpResponseNotModified()
             for name, value in headers.items():  # what a 304 must repeat
                 if name.lower().startswith("access-control-") or name.lower() == "vary":
                     response[name] = value
         else:
-            response = HttpResponse(content, status=status)
+            response = HttpResponse(bodies[encoding], status=status)
             for name, value in headers.items():
                 response[name] = value
+            response["Content-Length"] = str(len(bodies[encoding]))
+            if encoding:
+                response["Content-Encoding"] = encoding
         for mark, value in marks.items():
             setattr(response, mark, value)
         return self.finish(response, etag, last_modified)
@@ -272,7 +286,9 @@ class PublicPageCacheMiddleware:
     @staticmethod
     def not_modified(request, etag, last_modified):
         if "If-None-Match" in request.headers:  # takes precedence, as RFC 9110 says
-            return request.headers["If-None-Match"] == etag
+            # A weak comparison (RFC 9110 13.1.2): W/"x" matches "x"; any tag of a list.
+            tags = parse_etags(request.headers["If-None-Match"])
+            return "*" in tags or etag.removeprefix("W/") in (t.removeprefix("W/") for t in tags)
         since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
         modified = parse_http_date_safe(last_modified or "")
         return since is not None and modified is not None and modified <= since

@@ -142,6 +142,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it sees each response last: compresses what the page cache has not
+    # (netfree/compression.py, and countries/compression.py for the cached pages).
+    "netfree.compression.UncachedCompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside the page cache, so cached API answers get their CORS headers too.
     "corsheaders.middleware.CorsMiddleware",
@@ -246,6 +249,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The interface in Russian and Kazakh (locale/: `make messages` after changing a marked string).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -376,7 +376,7 @@ def test_the_embed_can_be_framed_and_links_back(kazakhstan, rf):
         tag == "a" and attrs.get("href") == "http://testserver/" for tag, attrs, _ in elements
     )
     stylesheet = next(attrs for tag, attrs, _ in elements if tag == "link")
-    assert "countries/map" in stylesheet["href"]
+    assert "countries/site" in stylesheet["href"]
     assert "skip-link" not in html  # a page of its own, not one extending base.html
     assert "<title>Kazakhstan: Protected</title>" in html
 
@@ -386,7 +386,7 @@ def test_the_embed_answers_only_reads(db, rf):
 
 
 def test_every_class_the_map_uses_is_styled():
-    css = (ROOT / "countries" / "static" / "countries" / "map.css").read_text()
+    css = (ROOT / "countries" / "static" / "countries" / "site.css").read_text()
     classes = {entry.css_class for indicator in INDICATORS for entry in indicator.legend}
     classes |= {"map-no-entry", "map-sphere", "map-country", "map-swatch"}
     for css_class in classes:

@@ -1,9 +1,9 @@
 """The world map: every country's outline, coloured by one indicator of its entry.
 
 The outlines are a committed asset (countries/public/data/world-map.json, built by
-scripts/build_world_map.py from Natural Earth). Colours are CSS classes only (see
-countries/static/countries/map.css), so the map needs no script and no inline style, and every
-colour has a text label beside it in the legend and in each country's title.
+scripts/build_world_map.py from Natural Earth). Colours are CSS classes only (see the world
+map part of countries/static/countries/site.css), so the map needs no script and no inline
+style, and every colour has a text label beside it in the legend and in each country's title.
 """
 
 import functools
