@@ -181,6 +181,7 @@ class MetricKind(models.TextChoices):
 PERCENTAGE_KINDS = frozenset({MetricKind.INTERNET_PENETRATION})
 METRIC_UNITS = {
     MetricKind.INTERNET_USERS: _("users"),
+    # xgettext:no-python-format
     MetricKind.INTERNET_PENETRATION: _("% of the population"),
     MetricKind.FIXED_BROADBAND_SUBSCRIPTIONS: _("subscriptions"),
 }
