@@ -249,7 +249,9 @@ class PublicPageCacheMiddleware:
             }
             bodies = {
                 None: response.content,
-                **compressed_variants(response.get("Content-Type", ""), response.content),
+                **compressed_variants(
+                    response.get("Content-Type", ""), response.content, smallest=shared
+                ),
             }
             stored = (response.status_code, headers, bodies, etag, last_modified, marks)
             rendered_set(key, stored, shared)

@@ -3,12 +3,9 @@
 Every string the source marks is in both catalogues, translated, with its placeholders and markup
 intact and the right number of plural forms; the compiled .mo files say what the .po files say.
 
-The catalogues are read here by a small .po parser and by Python's gettext (the .mo), so these
-tests run without GNU gettext; only the msgfmt check needs it. Regenerate and compile with:
-
-    manage.py makemessages -l ru -l kk --add-location=file --ignore=.venv --ignore=staticfiles \
-        --ignore=node_modules --ignore=test-artifacts --ignore=tests --ignore=tools --ignore=scripts
-    manage.py compilemessages -l ru -l kk --ignore=.venv (and the same ignores)
+The catalogues are read here by a small .po parser and by Python's gettext (the .mo); the msgfmt
+check needs GNU gettext, which scripts/run-tests installs. Regenerate and compile with
+`make messages`.
 """
 
 import ast
@@ -322,8 +319,8 @@ def test_compiled_catalogue_says_what_the_po_says(language):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_msgfmt_accepts_the_catalogue(language, tmp_path):
     msgfmt = shutil.which("msgfmt")
-    if msgfmt is None:
-        pytest.skip("GNU gettext (msgfmt) is not installed")
+    # scripts/run-tests installs GNU gettext when it is missing: never a silent skip.
+    assert msgfmt is not None, "GNU gettext (msgfmt) is not installed: apt-get install gettext"
     result = subprocess.run(
         [msgfmt, "--check", "-o", str(tmp_path / "django.mo"), str(po_path(language))],
         capture_output=True,
