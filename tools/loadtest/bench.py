@@ -65,7 +65,7 @@ from tools.loadtest.project import (
 )
 from tools.loadtest.redis_server import RedisServer
 from tools.loadtest.report import print_table, say
-from tools.loadtest.server import Server, fetch, free_port
+from tools.loadtest.server import Server, fetch, fetch_response, free_port
 
 SECTIONS = ("http", "entry-size", "fixtures")
 FULL = {"countries": 250, "sites": 50_000, "metrics": 25_000, "articles": 2_000}
@@ -79,6 +79,8 @@ FEW = 100  # fewer requests completed in a round: their latencies leave out the 
 # what every reader shares from the fragment cache); "editor", a signed-in editor (no cache at
 # all: every part of the page is rendered from the database, every time).
 READER_COOKIE = "sessionid=bench"
+# What Chromium sends: the "bytes to a browser" column is the size of the answer to it.
+BROWSER_ENCODINGS = {"Accept-Encoding": "gzip, deflate, br, zstd"}
 
 # (name, path, who asks). The first two are the references (1) and (2).
 TARGETS = [
@@ -173,6 +175,7 @@ def run_http_benchmarks(url, rounds, seconds, warm_seconds, redis_url):
             f"/countries/{slug}/ is {size:,} bytes"
         )
         server_log = ARTIFACTS / "bench-gunicorn.log"
+        transferred = {}
         with Server(env, port, server_log, ready_path="/bench/minimal/") as server:
             cookies = {None: None, "reader": READER_COOKIE, "editor": probe["editor_cookie"]}
             targets = [(name, path.format(slug=slug), cookies[who]) for name, path, who in TARGETS]
@@ -183,6 +186,9 @@ def run_http_benchmarks(url, rounds, seconds, warm_seconds, redis_url):
                         raise SystemExit(f"{name}: {path} answered {status}")
                 if name == STATIC and len(content) != size:
                     raise SystemExit(f"the static file has {len(content)} bytes, not {size}")
+                # What a browser is sent (wrk itself asks for no compression, as before).
+                _, sent, headers = fetch_response(port, path, cookie, headers=BROWSER_ENCODINGS)
+                transferred[name] = (len(sent), headers.get("Content-Encoding", "none"))
             results = {name: [] for name, _, _ in targets}
             with open(ARTIFACTS / "bench-wrk.log", "w") as log:
                 if warm_seconds:
@@ -221,6 +227,7 @@ def run_http_benchmarks(url, rounds, seconds, warm_seconds, redis_url):
                 f"{rps / medians[STATIC][0]:.3f}",
                 f"{rps / medians[MINIMAL][0]:.3f}",
                 queries,
+                "{:,} {}".format(*transferred[name]),
                 note,
             )
         )
@@ -352,7 +359,10 @@ def print_results(http, label, rounds, fixture_rows, limit, cache, sections, ent
         print("\nHTTP load: SKIPPED, wrk is not installed (apt-get install wrk; --quick only)")
     elif http is not None:
         rows, _ = http
-        header = ("target", "req/s", "p50 ms", "p99 ms", "/ static", "/ minimal", "queries", "note")
+        header = (
+            "target", "req/s", "p50 ms", "p99 ms", "/ static", "/ minimal", "queries",
+            "bytes to a browser", "note",
+        )  # fmt: skip
         print(
             f"\nHTTP load ({label}; shared cache: {cache}): medians of {rounds} round(s); "
             "ratios are of req/s"

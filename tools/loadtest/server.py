@@ -21,13 +21,19 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def fetch(port, path, cookie=None, timeout=30):
+def fetch(port, path, cookie=None, timeout=30, headers=None):
     """One GET on 127.0.0.1 with this Cookie header (or none): (status, body)."""
+    return fetch_response(port, path, cookie, timeout, headers)[:2]
+
+
+def fetch_response(port, path, cookie=None, timeout=30, headers=None):
+    """One GET on 127.0.0.1: (status, body as sent, the response's headers)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        sent = {**({"Cookie": cookie} if cookie else {}), **(headers or {})}
+        connection.request("GET", path, headers=sent)
         response = connection.getresponse()
-        return response.status, response.read()
+        return response.status, response.read(), response.headers
     finally:
         connection.close()
 
