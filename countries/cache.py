@@ -39,6 +39,7 @@ from django.db.models.functions import Greatest
 from django.http import HttpResponse, HttpResponseNotModified
 from django.http.request import split_domain_port
 from django.urls import get_script_prefix, reverse
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe, quote_etag, urlencode
 from django.utils.safestring import mark_safe
@@ -175,8 +176,12 @@ def uncached_prefixes():
     own)."""
     prefix = get_script_prefix()  # matched against path_info, which is without it
     names = ["admin:index", "markdownx_markdownify", "markdownx_upload", "countries:data"]
+    paths = set()
+    for language, _name in settings.LANGUAGES:  # the downloads under each language's prefix
+        with translation.override(language):
+            paths |= {f"/{reverse(name)[len(prefix) :]}" for name in names}
     return (
-        *(f"/{reverse(name)[len(prefix) :]}" for name in names),
+        *sorted(paths),
         f"/{settings.MEDIA_URL.lstrip('/')}",
         f"/{settings.STATIC_URL.lstrip('/')}",
     )

@@ -154,6 +154,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "netfree.security.NullCharacterMiddleware",
+    # The page's language, from its URL only (netfree/languages.py), before anything renders.
+    "netfree.languages.PathLanguageMiddleware",
     # Before sessions and authentication: a cached page for an anonymous reader costs a read
     # of the content version and of the page, and nothing else.
     "countries.cache.PublicPageCacheMiddleware",
@@ -181,6 +183,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -249,6 +252,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The readers' languages: English, the reference, unprefixed; the others under /<code>/.
+# Adding one: a line here, its catalogue in locale/ (`make messages`).
+LANGUAGES = [("en", "English"), ("ru", "Русский"), ("kk", "Қазақша")]
 # The interface in Russian and Kazakh (locale/: `make messages` after changing a marked string).
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -23,7 +24,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
-    path("", include("countries.public.urls")),
+    # Readers' pages in each language: English unprefixed, /ru/…, /kk/… (netfree/languages.py).
+    *i18n_patterns(path("", include("countries.public.urls")), prefix_default_language=False),
 ]
 
 handler400 = "countries.public.views.errors.bad_request"

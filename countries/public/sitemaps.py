@@ -5,7 +5,15 @@ from ..models import Country
 from .views.browse import TOPICS
 
 
-class CountrySitemap(Sitemap):
+class LanguagesSitemap(Sitemap):
+    """Each page in every reader's language, with hreflang alternates (settings.LANGUAGES)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class CountrySitemap(LanguagesSitemap):
     changefreq = "monthly"
     priority = 0.8
 
@@ -16,7 +24,7 @@ class CountrySitemap(Sitemap):
         return country.updated_at
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(LanguagesSitemap):
     changefreq = "weekly"
     priority = 0.5
 
