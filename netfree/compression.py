@@ -11,7 +11,7 @@ that are not text pass untouched.
 
 from django.middleware.gzip import GZipMiddleware
 
-from countries.compression import compressible
+from countries.compression import best_encoding, compressible
 
 
 class UncachedCompressionMiddleware(GZipMiddleware):
@@ -19,5 +19,8 @@ class UncachedCompressionMiddleware(GZipMiddleware):
         if response.streaming or not compressible(
             response.get("Content-Type", ""), response.content
         ):
+            return response
+        # Django's own check finds the word "gzip"; "gzip;q=0" refuses it.
+        if best_encoding(request.headers.get("Accept-Encoding"), {"gzip"}) is None:
             return response
         return super().process_response(request, response)

@@ -41,6 +41,13 @@ def test_pages_come_compressed_and_say_the_same(client, kazakhstan, url):
         assert response["ETag"] != plain["ETag"]  # another body, another tag
 
 
+@pytest.mark.parametrize("refusal", ["gzip;q=0", "gzip;q=0, br;q=0", "identity", "gzip;q=nan"])
+def test_a_client_that_refuses_compression_gets_none(client, admin_client, kazakhstan, refusal):
+    for who in (client, admin_client):  # cached, and past the cache
+        response = who.get(kazakhstan.get_absolute_url(), headers={"Accept-Encoding": refusal})
+        assert "Content-Encoding" not in response, (refusal, response.get("Content-Encoding"))
+
+
 def test_each_encoding_revalidates_with_its_own_etag(client, kazakhstan):
     url = kazakhstan.get_absolute_url()
     first = client.get(url, headers={"Accept-Encoding": BROWSER})

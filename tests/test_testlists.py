@@ -289,6 +289,19 @@ def test_what_the_site_cannot_hold_is_refused_by_line(kazakhstan, tmp_path):
     assert state(kazakhstan) == before
 
 
+@pytest.mark.parametrize("url", ["https://port.example:99999/", "http://port.example:70000/x"])
+def test_a_port_out_of_range_is_a_problem_by_line_not_a_crash(kazakhstan, tmp_path, url):
+    bad = write_list(
+        tmp_path / "kz.csv", [[url, "NEWS", "News Media", "2020-01-01", "citizenlab", ""]]
+    )
+    before = state(kazakhstan)
+    with pytest.raises(TestListInvalid) as failure:
+        import_test_list(bad, "KZ", dry_run=True)
+    [problem] = failure.value.problems
+    assert problem.line == 2 and "port" in problem.message
+    assert state(kazakhstan) == before
+
+
 def test_problems_are_capped(kazakhstan, tmp_path):
     rows = [
         [f"https://site{n}.example", "NEWS", "News Media", "2020-01-01", "x", ""]

@@ -134,6 +134,13 @@ class BlockedSiteAdmin(CountryRowAdmin):
             *super().get_urls(),
         ]
 
+    # One site's version, not its whole revision: a bulk action, an import or a deletion saves
+    # many sites in one revision, and reverting or recovering one site must not move the others.
+    # django-reversion's view reverts `version.revision`; this one revision reverts one version.
+    def _reversion_revisionform_view(self, request, version, template_name, extra_context=None):
+        version.revision.revert = lambda delete=False: version.revert()
+        return super()._reversion_revisionform_view(request, version, template_name, extra_context)
+
     # django-reversion keeps no version of what is deleted: the removal is recorded first, in
     # the same transaction (readers' list of changes; the admin recovers a site from it).
 

@@ -227,6 +227,10 @@ def url_problems(url):
             has_path = False
         if not has_path:
             reasons.append("no path: it needs at least a trailing “/”")
+        try:
+            urlsplit(url).port  # noqa: B018 -- raises ValueError when out of range
+        except ValueError:
+            reasons.append("its port is not a number from 0 to 65535")
     return reasons
 
 
