@@ -68,6 +68,10 @@ def test_change_page_has_markdown_editors_inlines_and_view_on_site(admin_client,
     sites = reverse("admin:countries_blockedsite_changelist")
     assert f'href="{sites}?country__id__exact={kazakhstan.pk}"' in html
     assert "4 sites, edited in the list of sites" in html
+    # Right after the prose (Website blocking is there), before the review.
+    assert (
+        html.index('name="website_blocking"') < html.index("entry-sites") < html.index(">Review<")
+    )
     assert f'href="{kazakhstan.get_absolute_url()}" class="viewsitelink"' in html
 
 

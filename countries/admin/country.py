@@ -40,6 +40,8 @@ from .workflow import CountryForm, MetricsAgeFilter, ReviewFilter
 # The country --------------------------------------------------------------------------------------
 
 
+ENTRY_FIELDSET = _("Entry")  # the prose; the sites' panel follows it on the page
+
 BUTTON_NOTES = {
     "_publish": _("Published"),
     "_unpublish": _("Unpublished"),
@@ -90,7 +92,7 @@ class CountryAdmin(NoLostUpdatesMixin, MarkdownAdminMixin, CompareVersionAdmin):
             {"fields": [("net_neutrality_status", "isp_safe_harbor_status"), "isp_count"]},
         ),
         (
-            _("Entry"),
+            ENTRY_FIELDSET,
             {
                 "fields": [spec.field for spec in SECTIONS],
                 "description": _(
@@ -293,6 +295,8 @@ class CountryAdmin(NoLostUpdatesMixin, MarkdownAdminMixin, CompareVersionAdmin):
             if obj
             else reverse("admin:countries_country_preview_new"),
             sites=obj.site_review_counts() if obj else None,
+            sites_after_fieldset=1
+            + [name for name, _options in self.fieldsets].index(ENTRY_FIELDSET),
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
