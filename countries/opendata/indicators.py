@@ -34,6 +34,7 @@ from ..choices import REGION_OF_COUNTRY, Licence, MetricKind
 from ..fields import next_version_stamp
 from ..history import record_revisions
 from ..models import COUNTRY_CODES, EARLIEST_YEAR, Country, Metric, Source, format_metric_value
+from .importing import MAX_PROBLEMS, ImportFailed
 
 INDICATORS = {
     "IT.NET.USER.ZS": MetricKind.INTERNET_PENETRATION,
@@ -56,7 +57,6 @@ METADATA_PREFIXES = (METADATA_PREFIX, "Metadata_Indicator_")
 # A served row is some 1,500 characters (a name, 65 years); a longer line is not this format,
 # and would otherwise be read whole into memory.
 MAX_LINE = 100_000
-MAX_PROBLEMS = 100
 EXAMPLES = 5
 KEPT_EXAMPLES = 20  # each is an editor's figure to check: the report lists more of them
 CENT, UNIT = Decimal("0.01"), Decimal(1)
@@ -85,14 +85,8 @@ class Problem:
         return f"{', '.join(map(str, where))}: {self.message}"
 
 
-class IndicatorImportFailed(Exception):
-    def __init__(self, problems, truncated=False):
-        self.problems = problems
-        self.truncated = truncated
-        lines = [str(problem) for problem in problems]
-        if truncated:
-            lines.append(f"… stopped after {MAX_PROBLEMS} problems.")
-        super().__init__("\n".join(lines))
+class IndicatorImportFailed(ImportFailed):
+    """Problems in an indicator file, reported as a fixture import reports its own."""
 
 
 # What the report counts, in the order it says it.
