@@ -318,21 +318,23 @@ def record_rows_removed(rows, user=None):
         user=user,
         comment=REMOVAL + ", ".join(sorted(str(row) for row in rows))[:200],
     )
-    by_country = {}
+    by_country, versions = {}, []
     for row in rows:
         data = serializers.serialize("json", [row])
-        fields = json.loads(data)[0]["fields"]
-        Version.objects.create(
-            revision=revision,
-            object_id=str(row.pk),
-            content_type=ContentType.objects.get_for_model(row),
-            db=row._state.db or "default",
-            format="json",
-            serialized_data=data,
-            object_repr=str(row),
+        versions.append(
+            Version(
+                revision=revision,
+                object_id=str(row.pk),
+                content_type=ContentType.objects.get_for_model(row),
+                db=row._state.db or "default",
+                format="json",
+                serialized_data=data,
+                object_repr=str(row),
+            )
         )
         found = by_country.setdefault(row.country_id, {}).setdefault(type(row), RowsApart())
-        found.then[str(row.pk)] = (data, fields)
+        found.then[str(row.pk)] = (data, json.loads(data)[0]["fields"])
+    Version.objects.bulk_create(versions, batch_size=500)  # one statement, not one per site
     published = dict(Country.objects.filter(pk__in=by_country).values_list("pk", "is_published"))
     for country_pk, apart in by_country.items():
         is_published = published.get(country_pk, False)
