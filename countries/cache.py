@@ -199,7 +199,9 @@ def page_key(version, request):
     """The page's key: everything that changes what a page says, nothing a client can vary
     without changing it (`?&` is no query at all)."""
     query = urlencode(sorted(request.GET.lists()), doseq=True)
-    parts = (request.scheme, request.get_host(), get_script_prefix(), request.path, query)
+    # The language is the path's, but for the API's, negotiated (netfree/languages.py).
+    language = getattr(request, "LANGUAGE_CODE", "")
+    parts = (request.scheme, request.get_host(), get_script_prefix(), request.path, query, language)
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return f"netfree:page2:{version}:{digest}"  # page2: bodies by encoding
 

@@ -31,6 +31,7 @@ from .models import (
     Country,
     EntryRevision,
 )
+from .models.translated import derived_fields
 
 # The fields that name a row in messages, by the relation through which an entry reaches it:
 # those of the entry's page, which a revision of the entry holds, and then every relation.
@@ -95,7 +96,7 @@ def merge_since(country: Country, token: str, data, prefix="") -> EntryChanges:
     merged = changes.merged_data
     then = loaded.field_dict
     for model_field in Country._meta.concrete_fields:
-        if model_field.name in IGNORED_FIELDS:
+        if model_field.name in IGNORED_FIELDS | derived_fields(Country):
             continue
         old = form_value(then.get(model_field.attname))
         new = form_value(model_field.value_from_object(country))
@@ -125,7 +126,7 @@ def merge_since(country: Country, token: str, data, prefix="") -> EntryChanges:
                 continue
             outcomes = []
             for model_field in model._meta.concrete_fields:
-                if model_field.name in IGNORED_FIELDS:
+                if model_field.name in IGNORED_FIELDS | derived_fields(model):
                     continue
                 old = form_value(before[pk].get(model_field.attname))
                 new = form_value(model_field.value_from_object(now[pk]))
@@ -413,7 +414,8 @@ def public_differences(country_then, country_now, rows_then, rows_now):
     fields = [
         f.name
         for f in Country._meta.concrete_fields
-        if f.name not in IGNORED_FIELDS and country_then.get(f.name) != country_now.get(f.name)
+        if f.name not in IGNORED_FIELDS | derived_fields(Country)
+        and country_then.get(f.name) != country_now.get(f.name)
     ]
     if fields:
         changes.append({"kind": "fields", "fields": fields})
@@ -445,7 +447,7 @@ def public_differences(country_then, country_now, rows_then, rows_now):
 def _public_rows(model, rows):
     """The rows readers saw, with what they saw of each: a candidate site is not there yet,
     and the editors' working data is no change to them."""
-    hidden = set(getattr(model, "EDITORS_ONLY_FIELDS", ()))
+    hidden = set(getattr(model, "EDITORS_ONLY_FIELDS", ())) | derived_fields(model)
     public = {}
     for pk, (_serialised, fields) in rows.items():
         if fields.get("review", "confirmed") != "confirmed":

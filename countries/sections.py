@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Topic
@@ -56,6 +57,7 @@ class Block:
     html: str = ""
     article: object = None
     missing_article: str = ""  # shown to editors only: a placeholder naming no quoted article
+    in_english_section: bool = False  # a quote whose section already says it is in English
 
 
 @dataclass
@@ -65,6 +67,9 @@ class Section:
     include: str
     blocks: list = field(default_factory=list)
     has_rows: bool = True
+    # The language of the prose; where it is not the reader's, the English is shown, marked.
+    language: str = ""
+    falls_back: bool = False
 
     @property
     def anchor(self):
@@ -103,6 +108,10 @@ def build_sections(country):
     for spec in SECTIONS:
         section = Section(spec.field, spec.title, spec.include)
         section.blocks = prose_blocks(getattr(country, spec.field), spec.field, articles, placed)
+        section.language = country.language_of(spec.field)
+        section.falls_back = section.language != get_language() and any(
+            block.html for block in section.blocks
+        )
         if spec.rows:
             rows = getattr(country, spec.rows)
             section.has_rows = bool(rows if isinstance(rows, list) else rows.all())
@@ -112,6 +121,9 @@ def build_sections(country):
     for number, article in articles.items():
         if number not in placed:
             by_key[TOPIC_SECTIONS[article.topic]].blocks.append(Block(article=article))
+    for section in sections:
+        for block in section.blocks:
+            block.in_english_section = section.falls_back
     return sections
 
 

@@ -120,6 +120,11 @@ AXES_CLIENT_IP_CALLABLE = "netfree.security.client_ip"
 AXES_VERBOSE = False  # netfree.security logs logins, failures and lock-outs, once each
 
 INSTALLED_APPS = [
+    # First, so that its `loaddata` (validated, content only) is the one manage.py runs, not
+    # modeltranslation's.
+    "countries",
+    # Before the admin, as django-modeltranslation requires: it adds the per-language columns.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -137,7 +142,6 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "corsheaders",
-    "countries",
     "netfree.apps.NetfreeConfig",
 ]
 
@@ -257,6 +261,14 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ru", "Русский"), ("kk", "Қазақша")]
 # The interface in Russian and Kazakh (locale/: `make messages` after changing a marked string).
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Entry content per language (countries/translation.py): a column per language, English the
+# reference every other language falls back to, section by section.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = tuple(code for code, name in LANGUAGES)
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# PostgreSQL's text-search configuration per content language (Kazakh has no stemmer: simple).
+# Each language's search document is a generated column: adding a language adds one (migration).
+SEARCH_CONFIGS = {"en": "english", "ru": "russian", "kk": "simple"}
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -84,3 +84,38 @@ def read_form_values(html, form_id):
     reader = _FormReader(form_id)
     reader.feed(html)
     return reader.values
+
+
+# An entry's change form, as editors use it ------------------------------------------------------
+
+
+def change_url(country):
+    from django.urls import reverse
+
+    return reverse("admin:countries_country_change", args=[country.pk])
+
+
+def signed_in(client_class, user):
+    """A client of its own for `user`: two editors at once are two browsers."""
+    client = client_class()
+    client.force_login(user)
+    return client
+
+
+def open_form(client, country):
+    return read_form(client.get(change_url(country)).content.decode(), "country_form")
+
+
+def save(client, country, form, **changes):
+    response = client.post(change_url(country), {**form, **changes})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return response
+
+
+def row_index(form, prefix, field, value):
+    """The index of the inline row of `prefix` whose `field` is `value`, in the form's data."""
+    return next(
+        key.split("-")[1]
+        for key, found in form.items()
+        if key.startswith(f"{prefix}-") and key.endswith(f"-{field}") and found == value
+    )

@@ -60,7 +60,10 @@ def test_change_page_has_markdown_editors_inlines_and_view_on_site(admin_client,
     html = admin_client.get(admin_url(Country, "change", kazakhstan.pk)).content.decode()
     assert html.count('class="markdownx"') >= 7  # one editor per prose section, at least
     # The preview names the entry, so that [[Article 20]] previews as its quote.
-    assert f'data-markdownx-urls-path="/markdownx/markdownify/?entry={kazakhstan.pk}"' in html
+    assert (
+        f'data-markdownx-urls-path="/markdownx/markdownify/?entry={kazakhstan.pk}&amp;lang=en"'
+        in html
+    )
     for prefix in ["articles", "metrics", "isps"]:
         assert f'name="{prefix}-TOTAL_FORMS"' in html
     # Sites are not rows of this page but a list of their own, counted and linked here.
@@ -69,9 +72,8 @@ def test_change_page_has_markdown_editors_inlines_and_view_on_site(admin_client,
     assert f'href="{sites}?country__id__exact={kazakhstan.pk}"' in html
     assert "4 sites, edited in the list of sites" in html
     # Right after the prose (Website blocking is there), before the review.
-    assert (
-        html.index('name="website_blocking"') < html.index("entry-sites") < html.index(">Review<")
-    )
+    prose = html.index('name="website_blocking_en"')
+    assert prose < html.index("entry-sites") < html.index(">Review<")
     assert f'href="{kazakhstan.get_absolute_url()}" class="viewsitelink"' in html
 
 
@@ -102,7 +104,7 @@ def test_editor_signs_in_edits_prose_and_inlines_and_the_page_shows_it(client, e
 
     change_url = admin_url(Country, "change", kazakhstan.pk)
     data = read_form(client.get(change_url).content.decode(), "country_form")
-    data["net_neutrality"] = "A new law of 2026 protects **net neutrality**."
+    data["net_neutrality_en"] = "A new law of 2026 protects **net neutrality**."
     data["net_neutrality_status"] = "partial"
     # Edit an existing inline row and add a new one.
     isp_index = next(
@@ -118,7 +120,7 @@ def test_editor_signs_in_edits_prose_and_inlines_and_the_page_shows_it(client, e
             f"metrics-{total}-kind": "internet_penetration",
             f"metrics-{total}-value": "76.4",
             f"metrics-{total}-year": "2022",
-            f"metrics-{total}-notes": "",
+            f"metrics-{total}-notes_en": "",
         }
     )
     response = client.post(change_url, data)
@@ -135,7 +137,7 @@ def test_editor_signs_in_edits_prose_and_inlines_and_the_page_shows_it(client, e
 def test_invalid_inline_row_is_refused_and_nothing_changes(admin_client, kazakhstan):
     change_url = admin_url(Country, "change", kazakhstan.pk)
     data = read_form(admin_client.get(change_url).content.decode(), "country_form")
-    data["summary"] = "This edit must not be saved."
+    data["summary_en"] = "This edit must not be saved."
     index = next(
         key.split("-")[1]
         for key, value in data.items()
@@ -166,7 +168,7 @@ def test_editor_adds_a_country(admin_client):
         slug="uzbekistan",
         iso_code="UZ",
         region="143",
-        summary="Uzbekistan's summary.",
+        summary_en="Uzbekistan's summary.",
     )
     response = admin_client.post(admin_url(Country, "add"), data)
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -122,10 +122,15 @@ def test_country_detail(client, kazakhstan):
         "number": "20",
         "topic": "speech",
         "clauses": article.clauses,
-        "source": {"name": "Constitution of the Republic of Kazakhstan", "url": None},
+        "source": {
+            "name": "Constitution of the Republic of Kazakhstan",
+            "shown_name": "Constitution of the Republic of Kazakhstan",
+            "url": None,
+        },
         "translation_note": article.translation_note,
         "notes": article.notes,
         "notes_html": str(article.rendered_notes()),
+        "languages": {"clauses": "en", "translation_note": "en", "notes": "en"},
     }
     assert len(articles["20"]["clauses"]) > 1
 
@@ -145,6 +150,7 @@ def test_country_detail(client, kazakhstan):
         "notes_html": sites["LiveJournal"]["notes_html"],
         # OONI Explorer's domain page, measured from the site's country.
         "ooni_explorer_url": "https://explorer.ooni.org/domain/livejournal.com?probe_cc=KZ",
+        "languages": {"notes": "en"},
     }
     assert sites["blogs"]["url"] is None and sites["blogs"]["link"] is None
     assert sites["blogs"]["ooni_explorer_url"] is None  # no address, nothing to measure
@@ -159,9 +165,10 @@ def test_country_detail(client, kazakhstan):
         "value": 54.0,
         "unit": "% of the population",
         "year": 2013,
-        "source": {"name": "ITU", "url": None},
+        "source": {"name": "ITU", "shown_name": "ITU", "url": None},
         "notes": "",
         "notes_html": "",
+        "languages": {"notes": "en"},
     }
     assert entry["isps"] == [{"name": "Kaztelecom", "state_owned": True}]
 

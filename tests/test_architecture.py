@@ -21,6 +21,7 @@ from countries.models import (
     page_data_lookups,
     row_relation,
 )
+from countries.models.translated import translated_fields
 from countries.opendata import importing
 
 
@@ -53,9 +54,11 @@ def test_every_part_agrees_with_the_entry_shape():
     options = reversion.revisions._get_options(Country)
     assert list(options.follow) == list(INLINE_ROW_RELATIONS)
     assert not set(options.fields) & set(WORKFLOW_FIELDS)
-    assert set(options.fields) | set(WORKFLOW_FIELDS) == {
+    # (a translated field's original column restates its English one: every language's is kept)
+    assert set(options.fields) | set(WORKFLOW_FIELDS) | set(translated_fields(Country)) == {
         field.name for field in Country._meta.local_fields
     }
+    assert {"summary_en", "summary_ru", "summary_kk", "translation_basis"} <= set(options.fields)
     assert set(WORKFLOW_FIELDS) <= IGNORED_FIELDS
     # …fetched with the page, named in the history, imported and loaded by its natural key.
     prefetched = [lookup.prefetch_through for lookup in page_data_lookups()]

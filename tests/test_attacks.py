@@ -184,7 +184,7 @@ def test_csv_cells_never_start_a_formula_and_the_data_stays_exact(client, tmp_pa
     assert "'@SUM(1+1)" in countries
     # The JSON and the fixtures keep the editor's text exactly.
     data = json.loads(b"".join(client.get("/data/netfree.json").streaming_content))
-    notes = {o["fields"]["notes"] for o in data if o["model"] == "countries.blockedsite"}
+    notes = {o["fields"]["notes_en"] for o in data if o["model"] == "countries.blockedsite"}
     assert formula in notes
     write_fixture_files(tmp_path, fixture_files())
     assert json.dumps(formula) in (tmp_path / "testland.json").read_text(encoding="utf-8")
@@ -446,7 +446,7 @@ def redis_cache(settings, redis_server):
 def edit_summary(client, country, text):
     url = reverse("admin:countries_country_change", args=[country.pk])
     form = read_form(client.get(url).content.decode(), "country_form")
-    return client.post(url, {**form, "summary": text})
+    return client.post(url, {**form, "summary_en": text})
 
 
 def test_readers_and_editors_carry_on_while_redis_is_hung_and_see_no_stale_page_after(

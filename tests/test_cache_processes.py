@@ -78,7 +78,7 @@ def test_an_edit_through_one_process_shows_at_once_on_the_other(two_servers):
     changelist = fetch(f"{writer}/admin/countries/country/", editor)
     change = writer + re.search(r'href="(/admin/countries/country/\d+/change/)', changelist)[1]
     form = read_form(fetch(change, editor), "country_form")
-    form["summary"] = "Saved through the first process."
+    form["summary_en"] = "Saved through the first process."
     editor.addheaders = [("Referer", change)]
     fetch(change, editor, form)
 

@@ -219,7 +219,7 @@ def open_type_and_save(editor, change_url, marker):
         if status != 200:
             return f"a preview answered {status}: {excerpt(body)}"
 
-    form["summary"] = marker
+    form["summary_en"] = marker
     status, page = editor.post_form(change_url, {**form, "_save": "Save"})
     if status == 302:
         return "confirmed"

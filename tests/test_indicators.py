@@ -184,7 +184,7 @@ def test_an_editor_with_the_form_open_keeps_the_imported_figures(kazakhstan, adm
     form = read_form(admin_client.get(change).content.decode(), "country_form")
     run(SERVED)
 
-    refused = admin_client.post(change, {**form, "summary": "The editor's summary."})
+    refused = admin_client.post(change, {**form, "summary_en": "The editor's summary."})
     assert refused.status_code == 200
     page = refused.content.decode()
     assert "This entry was changed by an import" in page

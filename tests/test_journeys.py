@@ -20,7 +20,7 @@ from reversion.models import Version
 from countries.models import BlockedSite, Country, EntryRevision, Isp, Metric
 
 from .factories import CountryFactory, SiteFactory, SourceFactory
-from .forms import read_form
+from .forms import change_url, open_form, read_form, row_index, save, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -29,34 +29,6 @@ MARKDOWN_FIELDS = [
     "summary", "censorship", "website_blocking", "privacy", "internet_access",
     "isp_safe_harbors", "net_neutrality",
 ]  # fmt: skip
-
-
-def change_url(country):
-    return reverse("admin:countries_country_change", args=[country.pk])
-
-
-def open_form(client, country):
-    return read_form(client.get(change_url(country)).content.decode(), "country_form")
-
-
-def save(client, country, form, **changes):
-    response = client.post(change_url(country), {**form, **changes})
-    assert response.status_code == 302, response.content.decode()[:3000]
-    return response
-
-
-def row_index(form, prefix, field, value):
-    return next(
-        key.split("-")[1]
-        for key, found in form.items()
-        if key.startswith(f"{prefix}-") and key.endswith(f"-{field}") and found == value
-    )
-
-
-def signed_in(client_class, user):
-    client = client_class()
-    client.force_login(user)
-    return client
 
 
 def export_to(path):
@@ -75,19 +47,19 @@ def public_changes(client, country):
 def test_an_edit_conflict_merges_after_earlier_saves(client, kazakhstan, admin_user, group_editor):
     """The lost update: after any admin save, the merge of a colleague's work never happened."""
     alice, bob = signed_in(type(client), admin_user), signed_in(type(client), group_editor)
-    save(alice, kazakhstan, open_form(alice, kazakhstan), net_neutrality="First save.")
-    save(bob, kazakhstan, open_form(bob, kazakhstan), isp_safe_harbors="Second save.")
+    save(alice, kazakhstan, open_form(alice, kazakhstan), net_neutrality_en="First save.")
+    save(bob, kazakhstan, open_form(bob, kazakhstan), isp_safe_harbors_en="Second save.")
 
     alice_form, bob_form = open_form(alice, kazakhstan), open_form(bob, kazakhstan)
-    save(alice, kazakhstan, alice_form, privacy="Alice's privacy.")
-    refused = bob.post(change_url(kazakhstan), {**bob_form, "internet_access": "Bob's access."})
+    save(alice, kazakhstan, alice_form, privacy_en="Alice's privacy.")
+    refused = bob.post(change_url(kazakhstan), {**bob_form, "internet_access_en": "Bob's access."})
     assert refused.status_code == 200
     page = refused.content.decode()
     assert "This entry was changed by" in page
     assert "their change taken into your form" in page
     retry = read_form(page, "country_form")
-    assert retry["privacy"] == "Alice's privacy."  # taken into Bob's form
-    assert retry["internet_access"] == "Bob's access."  # and his own text kept
+    assert retry["privacy_en"] == "Alice's privacy."  # taken into Bob's form
+    assert retry["internet_access_en"] == "Bob's access."  # and his own text kept
     save(bob, kazakhstan, retry)
 
     kazakhstan.refresh_from_db()
@@ -107,8 +79,8 @@ def test_disjoint_and_overlapping_edits_with_inline_rows(
     article = row_index(alice_form, "articles", "number", "20")
     users = row_index(alice_form, "metrics", "kind", "internet_users")
     alice_changes = {
-        "summary": "Alice's summary.",
-        f"articles-{article}-translation_note": "Official English text.",
+        "summary_en": "Alice's summary.",
+        f"articles-{article}-translation_note_en": "Official English text.",
         f"metrics-{users}-value": "9600000",
     }
     save(alice, kazakhstan, alice_form, **alice_changes)
@@ -116,7 +88,7 @@ def test_disjoint_and_overlapping_edits_with_inline_rows(
     # Bob: the summary too (overlapping), a new ISP and a new figure (disjoint).
     total = int(bob_form["isps-TOTAL_FORMS"])
     bob_changes = {
-        "summary": "Bob's summary.",
+        "summary_en": "Bob's summary.",
         "isps-TOTAL_FORMS": str(total + 1),
         f"isps-{total}-name": "Beeline Kazakhstan",
         "isp_count": "3",
@@ -125,8 +97,8 @@ def test_disjoint_and_overlapping_edits_with_inline_rows(
     page = refused.content.decode()
     assert refused.status_code == 200 and "changed by both: your text kept" in page
     retry = read_form(page, "country_form")
-    assert retry["summary"] == "Bob's summary."
-    assert retry[f"articles-{article}-translation_note"] == "Official English text."
+    assert retry["summary_en"] == "Bob's summary."
+    assert retry[f"articles-{article}-translation_note_en"] == "Official English text."
     assert retry[f"metrics-{users}-value"] == "9600000"
     save(bob, kazakhstan, retry)
 
@@ -194,8 +166,8 @@ def test_crlf_from_the_browser_changes_only_what_the_editor_changed(
 ):
     before = export_to(tmp_path / "before")
     form = open_form(admin_client, kazakhstan)
-    assert "\r\n" in form["censorship"]  # what a browser sends for a multi-line textarea
-    save(admin_client, kazakhstan, form, summary="A new summary.\r\n\r\nIn two paragraphs.")
+    assert "\r\n" in form["censorship_en"]  # what a browser sends for a multi-line textarea
+    save(admin_client, kazakhstan, form, summary_en="A new summary.\r\n\r\nIn two paragraphs.")
 
     kazakhstan.refresh_from_db()
     for name in MARKDOWN_FIELDS:
@@ -217,7 +189,7 @@ def test_crlf_from_the_browser_changes_only_what_the_editor_changed(
         )
         if old != new
     ]
-    assert [old.split(":")[0].strip() for old, _new in changed] == ['"summary"', '"updated_at"']
+    assert [old.split(":")[0].strip() for old, _new in changed] == ['"summary_en"', '"updated_at"']
 
 
 def test_revert_then_export_gives_back_the_first_files(admin_client, kazakhstan, tmp_path):
@@ -225,9 +197,9 @@ def test_revert_then_export_gives_back_the_first_files(admin_client, kazakhstan,
     [loaded] = Version.objects.get_for_object(kazakhstan)
     form = open_form(admin_client, kazakhstan)
     index = row_index(form, "metrics", "kind", "internet_users")
-    save(admin_client, kazakhstan, form, privacy="Rewritten.\r\nTwice.",
+    save(admin_client, kazakhstan, form, privacy_en="Rewritten.\r\nTwice.",
          **{f"metrics-{index}-DELETE": "on"})  # fmt: skip
-    save(admin_client, kazakhstan, open_form(admin_client, kazakhstan), summary="And again.")
+    save(admin_client, kazakhstan, open_form(admin_client, kazakhstan), summary_en="And again.")
 
     revision_url = reverse("admin:countries_country_revision", args=[kazakhstan.pk, loaded.pk])
     page = admin_client.get(revision_url).content.decode()
@@ -254,17 +226,18 @@ def test_stored_crlf_and_its_revisions_are_normalised_by_the_migration(kazakhsta
     from django.apps import apps
 
     migration = import_module("countries.migrations.0007_line_endings_versions_public_history")
-    Country.objects.filter(pk=kazakhstan.pk).update(privacy="One.\r\nTwo.\rThree.")
+    # The column 0007 knew: the original one (modeltranslation would write privacy_en).
+    stored = Country.objects.filter(pk=kazakhstan.pk).rewrite(False)
+    stored.update(privacy="One.\r\nTwo.\rThree.")
     version = Version.objects.get_for_object(kazakhstan).first()
     data = json.loads(version.serialized_data)
-    data[0]["fields"]["summary"] = "Old\r\ntext."
+    data[0]["fields"]["summary_en"] = "Old\r\ntext."
     Version.objects.filter(pk=version.pk).update(serialized_data=json.dumps(data))
 
     migration.normalise_stored_text(apps, None)
-    kazakhstan.refresh_from_db()
-    assert kazakhstan.privacy == "One.\nTwo.\nThree."
+    assert stored.values_list("privacy", flat=True).get() == "One.\nTwo.\nThree."
     version.refresh_from_db()
-    assert json.loads(version.serialized_data)[0]["fields"]["summary"] == "Old\ntext."
+    assert json.loads(version.serialized_data)[0]["fields"]["summary_en"] == "Old\ntext."
 
 
 # Drafts and what readers may see -----------------------------------------------------------------
@@ -285,7 +258,7 @@ def test_a_drafts_rows_and_sources_stay_private_until_published(admin_client, cl
     form = read_form(admin_client.get(add).content.decode(), "country_form")
     form.update(
         {"name": "Draftland", "slug": "draftland", "iso_code": "UZ", "region": "143",
-         "summary": "A draft."}
+         "summary_en": "A draft."}
     )  # fmt: skip
     assert admin_client.post(add, form).status_code == 302
     draft = Country.objects.get(slug="draftland")
@@ -331,7 +304,7 @@ def test_review_needs_the_review_permission_also_on_a_plain_save(client, editor,
     staff = signed_in(type(client), editor)
     form = open_form(staff, kazakhstan)
     assert "last_reviewed" not in form  # shown, not editable
-    staff.post(change_url(kazakhstan), {**form, "last_reviewed": "2026-01-01", "summary": "S."})
+    staff.post(change_url(kazakhstan), {**form, "last_reviewed": "2026-01-01", "summary_en": "S."})
     kazakhstan.refresh_from_db()
     assert kazakhstan.summary == "S." and kazakhstan.last_reviewed is None
 
@@ -389,7 +362,9 @@ def test_import_dry_run_reports_and_writes_nothing_with_the_database_cache(
 
 
 def test_feeds_carry_each_public_change_with_an_id_of_its_own(admin_client, client, kazakhstan):
-    save(admin_client, kazakhstan, open_form(admin_client, kazakhstan), summary="<b>New</b> & *x*")
+    save(
+        admin_client, kazakhstan, open_form(admin_client, kazakhstan), summary_en="<b>New</b> & *x*"
+    )
     entry_feed = ET.fromstring(client.get("/countries/kazakhstan/changes.atom").content)
     entries = list(entry_feed.iter(f"{ATOM}entry"))
     assert [e.find(f"{ATOM}summary").text for e in entries] == [

@@ -118,7 +118,7 @@ def test_pathological_input_renders_quickly(source):
 def test_admin_refuses_text_over_the_limit_and_saves_nothing(admin_client, kazakhstan):
     url = reverse("admin:countries_country_change", args=[kazakhstan.pk])
     data = read_form(admin_client.get(url).content.decode(), "country_form")
-    data["privacy"] = "x" * (MARKDOWN_MAX_LENGTH + 1)
+    data["privacy_en"] = "x" * (MARKDOWN_MAX_LENGTH + 1)
     response = admin_client.post(url, data)
     assert response.status_code == 200
     message = f"Ensure this value has at most {MARKDOWN_MAX_LENGTH} characters (it has"

@@ -114,7 +114,7 @@ def test_admin_pages_cost_the_same_whatever_the_data(admin_client, kazakhstan):
 def edit_summary(editor_client, country, summary):
     url = reverse("admin:countries_country_change", args=[country.pk])
     data = read_form(editor_client.get(url).content.decode(), "country_form")
-    data["summary"] = summary
+    data["summary_en"] = summary
     data["net_neutrality_status"] = "partial"
     assert editor_client.post(url, data).status_code == 302
 
@@ -231,7 +231,7 @@ def test_an_entry_with_hundreds_of_sites_saves_through_the_admin(admin_client, k
     url = reverse("admin:countries_country_change", args=[kazakhstan.pk])
     data = read_form(admin_client.get(url).content.decode(), "country_form")
     assert not any(key.startswith("blocked_sites-") for key in data)
-    data["summary"] = "Saved with 504 blocked sites listed apart."
+    data["summary_en"] = "Saved with 504 blocked sites listed apart."
     assert admin_client.post(url, data).status_code == 302
     kazakhstan.refresh_from_db()
     assert kazakhstan.summary == "Saved with 504 blocked sites listed apart."
@@ -247,7 +247,7 @@ def test_an_import_refreshes_cached_pages_once_it_is_done(client, kazakhstan, tm
     before = client.get("/countries/kazakhstan/").content.decode()
     export(tmp_path)
     entry = json.loads((tmp_path / "kazakhstan.json").read_text())
-    entry[0]["fields"]["summary"] = "Imported summary."
+    entry[0]["fields"]["summary_en"] = "Imported summary."
     (tmp_path / "kazakhstan.json").write_text(json.dumps(entry))
     call_command("import_fixtures", *map(str, tmp_path.glob("*.json")), stdout=io.StringIO())
     after = client.get("/countries/kazakhstan/").content.decode()
@@ -267,7 +267,7 @@ def test_loading_fixtures_moves_the_content_version_once_not_per_object(
 
     export(tmp_path)
     entry = json.loads((tmp_path / "kazakhstan.json").read_text())
-    entry[0]["fields"]["summary"] = "Loaded summary."
+    entry[0]["fields"]["summary_en"] = "Loaded summary."
     (tmp_path / "kazakhstan.json").write_text(json.dumps(entry))
     assert len(entry) >= 10  # many objects saved: one version move per object would show
     bumps = []

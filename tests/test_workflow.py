@@ -100,7 +100,7 @@ def test_publishing_needs_the_permission(client, editor):
 
 def test_preview_of_unsaved_changes_saves_nothing(admin_client, kazakhstan):
     data = read_form(admin_client.get(change_url(kazakhstan)).content.decode(), "country_form")
-    data["summary"] = "An *unsaved* summary."
+    data["summary_en"] = "An *unsaved* summary."
     index = row_index(data, "isps", "name", "Kaztelecom")
     data[f"isps-{index}-name"] = "Unsaved ISP name"
     url = reverse("admin:countries_country_preview_unsaved", args=[kazakhstan.pk])
@@ -116,7 +116,8 @@ def test_preview_of_unsaved_changes_saves_nothing(admin_client, kazakhstan):
 def test_preview_of_a_new_entry_before_it_is_saved(admin_client):
     add = reverse("admin:countries_country_add")
     data = read_form(admin_client.get(add).content.decode(), "country_form")
-    data.update(name="Newland", slug="newland", iso_code="UZ", region="143", summary="Brand new.")
+    data.update(name="Newland", slug="newland", iso_code="UZ", region="143")
+    data["summary_en"] = "Brand new."
     page = admin_client.post(reverse("admin:countries_country_preview_new"), data).content.decode()
     assert "Newland" in page and "Brand new." in page
     assert not Country.objects.filter(slug="newland").exists()
@@ -135,7 +136,7 @@ def edit(client, country, **changes):
 
 def test_one_save_is_one_revision_with_the_rows(admin_client, kazakhstan, admin_user):
     before = Version.objects.get_for_object(kazakhstan).count()
-    edit(admin_client, kazakhstan, summary="Edited summary.")
+    edit(admin_client, kazakhstan, summary_en="Edited summary.")
     versions = Version.objects.get_for_object(kazakhstan)
     assert versions.count() == before + 1
     revision = versions.first().revision
@@ -155,7 +156,7 @@ def test_loading_fixtures_records_an_initial_revision(kazakhstan):
 
 
 def test_history_lists_revisions_and_compares_them(admin_client, kazakhstan):
-    edit(admin_client, kazakhstan, summary="Edited summary.")
+    edit(admin_client, kazakhstan, summary_en="Edited summary.")
     history = admin_client.get(reverse("admin:countries_country_history", args=[kazakhstan.pk]))
     assert history.status_code == 200
     assert "Loaded from fixtures." in history.content.decode()
@@ -173,7 +174,7 @@ def test_history_lists_revisions_and_compares_them(admin_client, kazakhstan):
 def test_revert_restores_the_entry_and_its_rows(admin_client, kazakhstan, client):
     first = Version.objects.get_for_object(kazakhstan).get()
     data = read_form(admin_client.get(change_url(kazakhstan)).content.decode(), "country_form")
-    data["summary"] = "Edited summary."
+    data["summary_en"] = "Edited summary."
     index = row_index(data, "metrics", "kind", "internet_users")
     data[f"metrics-{index}-DELETE"] = "on"
     total = int(data["isps-TOTAL_FORMS"])
@@ -202,7 +203,7 @@ def test_revert_restores_the_entry_and_its_rows(admin_client, kazakhstan, client
 
 
 def test_a_deleted_entry_can_be_recovered_with_its_rows(admin_client, kazakhstan):
-    edit(admin_client, kazakhstan, summary="Last words.")
+    edit(admin_client, kazakhstan, summary_en="Last words.")
     pk = kazakhstan.pk
     admin_client.post(reverse("admin:countries_country_delete", args=[pk]), {"post": "yes"})
     assert not Country.objects.exists() and not BlockedSite.objects.exists()
@@ -235,12 +236,12 @@ def test_second_save_is_refused_with_the_other_editors_changes(
 
     # Alice saves first: a new summary and a changed inline row.
     index = row_index(alice_form, "metrics", "kind", "internet_penetration")
-    alice.post(change_url(kazakhstan), {**alice_form, "summary": "Alice's summary.",
+    alice.post(change_url(kazakhstan), {**alice_form, "summary_en": "Alice's summary.",
                                         f"metrics-{index}-value": "60"})  # fmt: skip
 
     # Bob saves the form he opened before that: refused, nothing of his written, input kept.
-    bob_form["net_neutrality"] = "Bob's careful paragraph."
-    bob_form["privacy"] = "Bob's privacy text."
+    bob_form["net_neutrality_en"] = "Bob's careful paragraph."
+    bob_form["privacy_en"] = "Bob's privacy text."
     response = bob.post(change_url(kazakhstan), bob_form)
     assert response.status_code == 200
     page = response.content.decode()
@@ -256,7 +257,7 @@ def test_second_save_is_refused_with_the_other_editors_changes(
     # Bob saves again on purpose: his fields go through and Alice's edits, which his form now
     # holds, survive: nobody's work is lost.
     retry = read_form(page, "country_form")
-    assert retry["summary"] == "Alice's summary."
+    assert retry["summary_en"] == "Alice's summary."
     assert bob.post(change_url(kazakhstan), retry).status_code == 302
     kazakhstan.refresh_from_db()
     assert kazakhstan.net_neutrality == "Bob's careful paragraph."
@@ -271,13 +272,13 @@ def test_a_field_both_editors_changed_keeps_the_second_editors_text(
     alice, bob = client_for(type(client), admin_user), client_for(type(client), group_editor)
     alice_form = read_form(alice.get(change_url(kazakhstan)).content.decode(), "country_form")
     bob_form = read_form(bob.get(change_url(kazakhstan)).content.decode(), "country_form")
-    alice.post(change_url(kazakhstan), {**alice_form, "summary": "Alice's summary."})
+    alice.post(change_url(kazakhstan), {**alice_form, "summary_en": "Alice's summary."})
     page = bob.post(
-        change_url(kazakhstan), {**bob_form, "summary": "Bob's summary."}
+        change_url(kazakhstan), {**bob_form, "summary_en": "Bob's summary."}
     ).content.decode()
     assert "changed by both: your text kept" in page
     retry = read_form(page, "country_form")
-    assert retry["summary"] == "Bob's summary."
+    assert retry["summary_en"] == "Bob's summary."
 
 
 def test_a_row_edited_on_its_own_page_also_counts_as_a_change(admin_client, kazakhstan):
@@ -286,7 +287,7 @@ def test_a_row_edited_on_its_own_page_also_counts_as_a_change(admin_client, kaza
     metric_url = reverse("admin:countries_metric_change", args=[metric.pk])
     metric_form = read_form(admin_client.get(metric_url).content.decode(), "metric_form")
     assert admin_client.post(metric_url, {**metric_form, "value": "9600000"}).status_code == 302
-    response = admin_client.post(change_url(kazakhstan), {**form, "summary": "Stale form."})
+    response = admin_client.post(change_url(kazakhstan), {**form, "summary_en": "Stale form."})
     assert response.status_code == 200 and "This entry was changed by" in response.content.decode()
 
 
@@ -300,14 +301,14 @@ def test_a_site_edited_in_the_list_of_sites_never_blocks_a_save_of_the_entry(
     site_url = reverse("admin:countries_blockedsite_change", args=[site.pk])
     site_form = read_form(admin_client.get(site_url).content.decode(), "blockedsite_form")
     assert admin_client.post(site_url, {**site_form, "status": "lifted"}).status_code == 302
-    response = admin_client.post(change_url(kazakhstan), {**form, "summary": "Fresh summary."})
+    response = admin_client.post(change_url(kazakhstan), {**form, "summary_en": "Fresh summary."})
     assert response.status_code == 302, response.content.decode()[:2000]
     kazakhstan.refresh_from_db()
     assert kazakhstan.summary == "Fresh summary."
     assert BlockedSite.objects.get(name="LiveJournal").status == "lifted"
     # Readers' list of changes has both, each as what it was, and nothing else.
     summary_saved, site_saved = (state.changes for state in kazakhstan.public_changes()[:2])
-    assert summary_saved == [{"kind": "fields", "fields": ["summary"]}]
+    assert summary_saved == [{"kind": "fields", "fields": ["summary_en"]}]
     assert [(c["model"], c["outcome"], c["names"]) for c in site_saved] == [
         ("blockedsite", "changed", [site.name])
     ]
@@ -344,7 +345,7 @@ def test_search_finds_countries_by_site_address_and_code(admin_client, kazakhsta
 
 def test_dashboard_lists_entries_needing_attention(admin_client, client, kazakhstan, group_editor):
     CountryFactory(name="Draftland", iso_code="UZ", is_published=False)
-    edit(client_for(type(client), group_editor), kazakhstan, summary="Changed by a volunteer.")
+    edit(client_for(type(client), group_editor), kazakhstan, summary_en="Changed by a volunteer.")
     page = admin_client.get(reverse("admin:index")).content.decode()
     assert "Entries needing attention" in page
     assert "1 draft" in page and "Draftland" in page

@@ -1,11 +1,16 @@
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import models
 from django.urls import reverse
+from django.utils.http import urlencode
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
 from ..fields import PlainDecimalInput
 from ..models import Country, Source
+
+
+def add_query(url, **params):
+    return f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
 
 
 class EntryMarkdownWidget(AdminMarkdownxWidget):
@@ -36,7 +41,15 @@ class MarkdownAdminMixin:
             kwargs["widget"] = EntryMarkdownWidget(preview_url=self.preview_url(request))
         elif isinstance(db_field, models.DecimalField):
             kwargs["widget"] = PlainDecimalInput  # figures as typed: 54, not 54.00
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        language = getattr(db_field, "language", None)  # a translation's column (modeltranslation)
+        if language and formfield and isinstance(formfield.widget, EntryMarkdownWidget):
+            # Each language's text previews as that language's page quotes it.
+            formfield.widget.preview_url = add_query(formfield.widget.preview_url, lang=language)
+            formfield.widget.attrs["lang"] = language
+        elif language and formfield:
+            formfield.widget.attrs["lang"] = language
+        return formfield
 
     def preview_url(self, request):
         """The preview's address, naming the entry this page edits (if it has one yet)."""
@@ -49,7 +62,7 @@ class MarkdownAdminMixin:
         else:  # a row on its own page
             rows = self.model.objects.filter(pk=object_id)
             entry = rows.values_list("country_id", flat=True).first()
-        return f"{url}?entry={entry}" if entry else url
+        return add_query(url, entry=entry) if entry else url
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

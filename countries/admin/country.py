@@ -16,6 +16,7 @@ from django.utils.formats import localize
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
@@ -35,6 +36,7 @@ from ..sections import SECTIONS
 from .common import MarkdownAdminMixin
 from .conflicts import NoLostUpdatesMixin
 from .inlines import ArticleInline, IspInline, MetricInline
+from .translations import LanguageTabsMixin, TranslationGapFilter
 from .workflow import CountryForm, MetricsAgeFilter, ReviewFilter
 
 # The country --------------------------------------------------------------------------------------
@@ -56,7 +58,13 @@ def zip_download(data, filename):
 
 
 @admin.register(Country)
-class CountryAdmin(NoLostUpdatesMixin, MarkdownAdminMixin, CompareVersionAdmin):
+class CountryAdmin(
+    NoLostUpdatesMixin,
+    LanguageTabsMixin,
+    MarkdownAdminMixin,
+    TranslationAdmin,
+    CompareVersionAdmin,
+):
     form = CountryForm
     change_form_template = "admin/countries/country/change_form.html"
     change_list_template = "admin/countries/country/change_list.html"
@@ -80,6 +88,7 @@ class CountryAdmin(NoLostUpdatesMixin, MarkdownAdminMixin, CompareVersionAdmin):
         "region",
         "net_neutrality_status",
         "isp_safe_harbor_status",
+        TranslationGapFilter,
     ]
     search_fields = ["name", "slug", "iso_code", "blocked_sites__name", "blocked_sites__url"]
     date_hierarchy = "updated_at"
@@ -114,7 +123,7 @@ class CountryAdmin(NoLostUpdatesMixin, MarkdownAdminMixin, CompareVersionAdmin):
     compare_exclude = [*WORKFLOW_FIELDS, "updated_at", "revision_states"]
 
     class Media:
-        js = ["countries/admin-entry.js"]
+        js = ["countries/admin-entry.js", "countries/admin-languages.js"]
 
     actions = ["publish", "unpublish", "mark_reviewed", "export_as_fixtures"]
 

@@ -5,19 +5,20 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationStackedInline
 
 from ..models import ConstitutionalArticle, Isp, Metric
 from .common import MarkdownAdminMixin, SourceLabelsMixin
 
 
-class ArticleInline(SourceLabelsMixin, MarkdownAdminMixin, admin.StackedInline):
+class ArticleInline(SourceLabelsMixin, MarkdownAdminMixin, TranslationStackedInline):
     model = ConstitutionalArticle
     extra = 0
     fields = [("number", "topic", "order"), "clauses", ("source", "translation_note"), "notes"]
     autocomplete_fields = ["source"]
 
 
-class MetricInline(SourceLabelsMixin, MarkdownAdminMixin, admin.StackedInline):
+class MetricInline(SourceLabelsMixin, MarkdownAdminMixin, TranslationStackedInline):
     model = Metric
     extra = 0
     fields = [("kind", "value", "year"), "source", "notes"]

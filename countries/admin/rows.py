@@ -7,6 +7,7 @@ import reversion
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 from reversion_compare.admin import CompareVersionAdmin
 
 from ..cache import content_changed
@@ -16,7 +17,7 @@ from .common import MarkdownAdminMixin, SourceLabelsMixin
 
 
 @admin.register(Source)
-class SourceAdmin(CompareVersionAdmin):
+class SourceAdmin(TranslationAdmin, CompareVersionAdmin):
     list_display = ["name", "url"]
     search_fields = ["name", "url"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -54,14 +55,14 @@ def touch_country(country_id):
 
 
 @admin.register(ConstitutionalArticle)
-class ConstitutionalArticleAdmin(CountryRowAdmin):
+class ConstitutionalArticleAdmin(CountryRowAdmin, TranslationAdmin):
     list_display = ["__str__", "topic", "translation_note", "source"]
     list_filter = ["topic", *CountryRowAdmin.list_filter]
     search_fields = ["country__name", "number", "clauses"]
 
 
 @admin.register(Metric)
-class MetricAdmin(CountryRowAdmin):
+class MetricAdmin(CountryRowAdmin, TranslationAdmin):
     list_display = ["country", "kind", "figure", "year", "source"]
     list_filter = ["kind", "year", *CountryRowAdmin.list_filter]
     search_fields = ["country__name", "source__name"]

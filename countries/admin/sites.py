@@ -21,6 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from ..cache import changes_batched
 from ..choices import Action, Category, Review, SiteStatus
@@ -77,7 +78,7 @@ class SourceForm(forms.Form):
 
 
 @admin.register(BlockedSite)
-class BlockedSiteAdmin(CountryRowAdmin):
+class BlockedSiteAdmin(CountryRowAdmin, TranslationAdmin):
     change_list_template = "admin/countries/blockedsite/change_list.html"
     list_display = [
         "name",

@@ -12,7 +12,7 @@
 from ninja import NinjaAPI
 
 from .endpoints import router
-from .http import conditional, schema_conditional
+from .http import conditional, known_language, schema_conditional
 from .schemas import NAMESPACE
 
 DESCRIPTION = """\
@@ -23,6 +23,11 @@ Lists are paginated (`page`, `page_size`: 50 by default, at most 100) and return
 keeps at most 15 significant digits with 2 decimals, which a JSON number carries exactly.
 Responses carry `ETag` and `Last-Modified` and answer `If-None-Match` / `If-Modified-Since`
 with 304. Any origin may read them (CORS). Licence: CC BY 4.0, see /data/.
+
+Languages: entries are written in English and translated into Russian (`ru`) and Kazakh (`kk`).
+Ask with `?lang=ru` (any other value than `en`, `ru`, `kk` is refused with 422) or
+`Accept-Language`; the answer says `Content-Language`, and each translated field says which
+language it is given in (`language`, `languages`): a field not translated yet comes in English.
 """
 
 api = NinjaAPI(
@@ -36,4 +41,5 @@ api = NinjaAPI(
     docs_decorator=lambda view: schema_conditional(api)(view),
 )
 api.add_decorator(conditional, mode="view")
+api.add_decorator(known_language, mode="view")  # outermost: checked before any validator
 api.add_router("/", router)

@@ -11,19 +11,25 @@ import functools
 import hashlib
 import json
 
+from django.conf import settings
 from django.db.models import Max
+from django.http import JsonResponse
 from django.utils.cache import quote_etag
+from django.utils.translation import get_language
 from django.views.decorators.http import condition
 
 from ..cache import request_content_version
 from ..models import Country
+
+CONTENT_LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
 def content_etag(request, slug=None, **kwargs):
     # A missing entry has no representation: no ETag, so If-None-Match cannot answer for it.
     if slug is not None and not Country.objects.published().filter(slug=slug).exists():
         return None
-    return quote_etag(str(request_content_version(request)))
+    # Each language's answer is a representation of its own.
+    return quote_etag(f"{request_content_version(request)}-{get_language()}")
 
 
 def published_last_modified(request, *args, **kwargs):
@@ -32,6 +38,21 @@ def published_last_modified(request, *args, **kwargs):
 
 
 conditional = condition(etag_func=content_etag, last_modified_func=published_last_modified)
+
+
+def known_language(view):
+    """`?lang=` must name a language of the content (settings.LANGUAGES), or the API says so:
+    a typo never silently answers in English."""
+
+    @functools.wraps(view)
+    def checked(request, *args, **kwargs):
+        requested = request.GET.get("lang")
+        if requested is not None and requested not in CONTENT_LANGUAGES:
+            detail = f"lang must be one of: {', '.join(CONTENT_LANGUAGES)}."
+            return JsonResponse({"detail": detail}, status=422)
+        return view(request, *args, **kwargs)
+
+    return checked
 
 
 @functools.cache

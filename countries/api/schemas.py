@@ -8,6 +8,7 @@ from pydantic import ConfigDict, create_model
 
 from ..choices import Action, Category, MetricKind, Protection, Region, SiteStatus, Topic
 from ..models import SITES_ON_ENTRY_PAGE
+from ..models.translated import reader_language, translated_fields
 from ..opendata import ooni
 from ..sections import SECTIONS, render_blocks
 
@@ -27,13 +28,30 @@ def _notes_html(obj):
     return str(obj.rendered_notes())
 
 
+LANGUAGES = (
+    "The language each translated field is given in: the one asked for (`lang`, "
+    "`Accept-Language`), or `en` where it is not translated yet."
+)
+
+
+def _languages(obj):
+    return {field: obj.language_of(field) for field in translated_fields(type(obj))}
+
+
 class ErrorOut(Out):
     detail: str
 
 
 class SourceOut(Out):
-    name: str
+    name: str = Field(description="The source's name, as it identifies itself.")
+    shown_name: str = Field(
+        description="The name readers see, in the language asked for where it has one."
+    )
     url: str | None = Field(description="null where the source gives no link.")
+
+    @staticmethod
+    def resolve_shown_name(obj):
+        return obj.label
 
     @staticmethod
     def resolve_url(obj):
@@ -108,8 +126,10 @@ class ArticleOut(Out):
     translation_note: str = Field(description="Which text is quoted, e.g. “English text”.")
     notes: str = Field(description=NOTES)
     notes_html: str = Field(description=NOTES_HTML)
+    languages: dict[str, str] = Field(description=LANGUAGES)
 
     resolve_notes_html = staticmethod(_notes_html)
+    resolve_languages = staticmethod(_languages)
 
 
 class EntrySiteOut(Out):
@@ -128,8 +148,10 @@ class EntrySiteOut(Out):
         description="OONI Explorer's measurements of the site's domain from its country; null "
         "for a site without an address."
     )
+    languages: dict[str, str] = Field(description=LANGUAGES)
 
     resolve_notes_html = staticmethod(_notes_html)
+    resolve_languages = staticmethod(_languages)
 
     @staticmethod
     def resolve_url(obj):
@@ -164,8 +186,10 @@ class EntryMetricOut(Out):
     source: SourceOut | None
     notes: str = Field(description=NOTES)
     notes_html: str = Field(description=NOTES_HTML)
+    languages: dict[str, str] = Field(description=LANGUAGES)
 
     resolve_notes_html = staticmethod(_notes_html)
+    resolve_languages = staticmethod(_languages)
 
     @staticmethod
     def resolve_value(obj):
@@ -187,6 +211,10 @@ class IspOut(Out):
 
 class SectionOut(Out):
     title: str
+    language: str = Field(
+        description="The language of `markdown` and `html`: the one asked for, or `en` where "
+        "the section is not translated yet."
+    )
     markdown: str = Field(
         description="A paragraph reading [[Article N]] marks where constitutional article N "
         "is quoted."
@@ -204,6 +232,7 @@ SectionsOut = create_model(
 
 
 class CountryDetailOut(CountryOut):
+    language: str = Field(description="The language asked for (`lang`, `Accept-Language`).")
     sections: SectionsOut = Field(description="The entry's prose, in the page's order.")
     constitutional_articles: list[ArticleOut]
     blocked_sites: list[EntrySiteOut] = Field(
@@ -219,11 +248,16 @@ class CountryDetailOut(CountryOut):
         return {
             section.key: {
                 "title": str(section.title),
+                "language": section.language,
                 "markdown": getattr(obj, section.key),
                 "html": render_blocks(section.blocks),
             }
             for section in obj.sections()
         }
+
+    @staticmethod
+    def resolve_language(obj):
+        return reader_language()
 
     @staticmethod
     def resolve_blocked_sites(obj):

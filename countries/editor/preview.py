@@ -4,6 +4,7 @@ unsaved forms would make it. Both render as the public pages do (countries.secti
 from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,6 +12,7 @@ from django.views import View
 
 from ..markdown import budget_exhausted
 from ..models import MARKDOWN_MAX_LENGTH, ConstitutionalArticle, page_data_lookups
+from ..models.translated import REFERENCE_LANGUAGE, content_languages
 from ..sections import prose_blocks, render_blocks, render_entry
 from .access import EditorRequiredMixin
 
@@ -37,8 +39,9 @@ class MarkdownPreviewView(EditorRequiredMixin, View):
                 content_type="text/plain; charset=utf-8",
             )
         articles = {article.number: article for article in self.entry_articles()}
-        blocks = prose_blocks(content, "preview", articles, set(), show_missing=True)
-        html = render_blocks(blocks)
+        with translation.override(preview_language(request)):  # quotes in the text's language
+            blocks = prose_blocks(content, "preview", articles, set(), show_missing=True)
+            html = render_blocks(blocks)
         if budget_exhausted():
             html = format_html('<p class="quote-missing" role="note">{}</p>{}', TOO_COMPLEX, html)
         return HttpResponse(html)
@@ -58,16 +61,23 @@ UNSAVED_PK = -1  # an entry being added has no key yet; nothing with this one is
 def render_unsaved_preview(request, form, formsets):
     """The public page as `form` and its inline `formsets` (bound and valid) would make it."""
     country = unsaved_entry(form, formsets)
-    return TemplateResponse(
-        request,
-        "countries/country_detail.html",
-        {
-            "country": country,
-            "entry": render_entry(country, request, unsaved=True),
-            "preview": True,
-            "unsaved": True,
-        },
-    )
+    with translation.override(preview_language(request)):  # the page as its readers see it
+        return TemplateResponse(
+            request,
+            "countries/country_detail.html",
+            {
+                "country": country,
+                "entry": render_entry(country, request, unsaved=True),
+                "preview": True,
+                "unsaved": True,
+            },
+        ).render()
+
+
+def preview_language(request):
+    """`?lang=` of a preview (the editor's language tab), if a content language; else English."""
+    language = request.GET.get("lang", "")
+    return language if language in content_languages() else REFERENCE_LANGUAGE
 
 
 def unsaved_entry(form, formsets):

@@ -41,6 +41,7 @@ from .rows import (
     row_relation,
 )
 from .sources import Source
+from .translated import translated_fields
 from .versions import ContentVersion
 
 # Content: what fixtures, downloads and the page cache are about, in dependency order.
@@ -53,9 +54,22 @@ def natural_key_fields(model):
     return ("country", *model.NATURAL_KEY) if model in ENTRY_ROW_MODELS else model.NATURAL_KEY
 
 
-# One save of an entry is one revision: the country with the rows edited on its page, without its
-# workflow. Rows listed apart have revisions of their own, to which their entry is added.
-reversion.register(Country, follow=list(INLINE_ROW_RELATIONS), exclude=Country.WORKFLOW_FIELDS)
+def register_revisions():
+    """What django-reversion keeps of each content model. Called once the translated columns
+    exist (apps.py): reversion lists a model's fields when it is registered.
+
+    One save of an entry is one revision: the country with the rows edited on its page, without
+    its workflow. Rows listed apart have revisions of their own, to which their entry is added.
+    """
+    # A translated field's original column restates its English column: not kept twice.
+    for model in (Source, *ENTRY_ROW_MODELS):
+        reversion.register(model, exclude=translated_fields(model))
+    reversion.register(
+        Country,
+        follow=list(INLINE_ROW_RELATIONS),
+        exclude=[*Country.WORKFLOW_FIELDS, *translated_fields(Country)],
+    )
+
 
 __all__ = [
     "CONTENT_MODELS",

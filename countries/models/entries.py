@@ -30,6 +30,7 @@ from .base import (
     review_cutoff,
 )
 from .rows import (
+    ENTRY_ROW_MODELS,
     ENTRY_ROW_RELATIONS,
     ROWS_LISTED_APART,
     SITES_ON_ENTRY_PAGE,
@@ -39,6 +40,13 @@ from .rows import (
     has_source,
 )
 from .sources import Source
+from .translated import (
+    REFERENCE_LANGUAGE,
+    Translated,
+    TranslationState,
+    localized,
+    translated_fields,
+)
 
 
 def quotes_topic(topic):
@@ -139,7 +147,7 @@ class CountryManager(models.Manager.from_queryset(CountryQuerySet)):
         return self.get(iso_code=iso_code)
 
 
-class Country(ChoiceLabelsMixin, models.Model):
+class Country(ChoiceLabelsMixin, Translated):
     """An entry: a country's prose, key facts and workflow state; its rows are ENTRY_ROW_MODELS.
 
     Publication and review are workflow state, not content (WORKFLOW_FIELDS): revisions leave
@@ -304,6 +312,10 @@ class Country(ChoiceLabelsMixin, models.Model):
 
         return first_sentence(self.summary)
 
+    @property
+    def summary_language(self):
+        return self.language_of("summary")
+
     def latest_metrics(self):
         """The most recent metric of each kind."""
         latest = {}
@@ -322,3 +334,45 @@ class Country(ChoiceLabelsMixin, models.Model):
     def public_changes(self, limit=20):
         """When the entry changed and what changed, for readers; never who changed it."""
         return self.revision_states.public()[:limit]
+
+    def translations_to_review(self, languages=None):
+        """What a translator should look at, in the entry and the rows readers see: each field
+        not translated, or translated from an English that has changed since."""
+        found = super().translations_to_review(languages)
+        for model in translated_row_models():
+            rows = model.objects.filter(country=self).public().order_by(*model._meta.ordering)
+            for row in rows.select_related("country"):
+                found.extend(row.translations_to_review(languages))
+        return found
+
+
+def translated_row_models():
+    return [model for model in ENTRY_ROW_MODELS if translated_fields(model)]
+
+
+def translation_gaps(language):
+    """country pk -> {"missing": n, "outdated": n}: the fields of each entry (and of the rows
+    readers see) a translator of `language` has still to translate or to bring up to date.
+
+    Only objects with English to translate are read, with just their translated columns.
+    """
+    gaps = {}
+    for model in (Country, *translated_row_models()):
+        fields = translated_fields(model)
+        columns = [localized(f, lang) for f in fields for lang in (REFERENCE_LANGUAGE, language)]
+        has_english = Q()
+        for field in fields:
+            has_english |= ~Q(
+                **{localized(field, REFERENCE_LANGUAGE): model._meta.get_field(field).get_default()}
+            )
+        objects = model.objects.filter(has_english)
+        if model is not Country:
+            objects = objects.public()
+        key = "pk" if model is Country else "country_id"
+        for obj in objects.only(key, "translation_basis", *columns).order_by():
+            for field in fields:
+                state = obj.translation_state(field, language)
+                if state in (TranslationState.MISSING, TranslationState.OUTDATED):
+                    counts = gaps.setdefault(getattr(obj, key), {"missing": 0, "outdated": 0})
+                    counts[state.value] += 1
+    return gaps

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..fields import ReadableJSONEncoder
+from .translated import column_label, split_column
 
 
 class EntryRevisionQuerySet(models.QuerySet):
@@ -71,10 +72,12 @@ class EntryRevision(models.Model):
 
 
 def _field_label(name):
+    country = apps.get_model("countries", "Country")
     try:
-        return str(
-            apps.get_model("countries", "Country")._meta.get_field(name).verbose_name
-        ).capitalize()
+        if column := split_column(country, name):
+            field, language = column
+            return str(column_label(country._meta.get_field(field), language))
+        return str(country._meta.get_field(name).verbose_name).capitalize()
     except FieldDoesNotExist:
         return name
 

@@ -2,11 +2,11 @@
 
 import datetime
 
-import reversion
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Round
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import PERCENTAGE_KINDS, Action, Category, MetricKind, Review, SiteStatus, Topic
@@ -25,6 +25,7 @@ from .base import (
     web_link,
 )
 from .sources import Source
+from .translated import Translated
 
 
 class EntryRowQuerySet(models.QuerySet):
@@ -65,8 +66,7 @@ def has_source(model):
     return any(field.name == "source" for field in model._meta.concrete_fields)
 
 
-@reversion.register()
-class ConstitutionalArticle(NotesMixin, ChoiceLabelsMixin, EntryRow):
+class ConstitutionalArticle(NotesMixin, ChoiceLabelsMixin, Translated, EntryRow):
     NATURAL_KEY = ("number",)
 
     country = models.ForeignKey(
@@ -123,6 +123,14 @@ class ConstitutionalArticle(NotesMixin, ChoiceLabelsMixin, EntryRow):
             "number": self.number,
         }
 
+    @property
+    def quote_language(self):
+        return self.language_of("clauses")
+
+    @property
+    def quote_falls_back(self):
+        return self.quote_language != get_language()
+
     def numbered_clauses(self):
         return list(enumerate(self.clauses, start=1))
 
@@ -137,8 +145,7 @@ class BlockedSiteManager(EntryRowManager.from_queryset(BlockedSiteQuerySet)):
     pass
 
 
-@reversion.register()
-class BlockedSite(NotesMixin, ChoiceLabelsMixin, EntryRow):
+class BlockedSite(NotesMixin, ChoiceLabelsMixin, Translated, EntryRow):
     NATURAL_KEY = ("name",)
     # Refreshed by `check_ooni`, never edited: left out of fixtures, kept by imports.
     MEASURED_FIELDS = ("ooni_checked_on", "ooni_measurements", "ooni_anomalies", "ooni_confirmed")
@@ -297,8 +304,7 @@ class BlockedSite(NotesMixin, ChoiceLabelsMixin, EntryRow):
         return f"https://{self.url}"
 
 
-@reversion.register()
-class Metric(NotesMixin, ChoiceLabelsMixin, EntryRow):
+class Metric(NotesMixin, ChoiceLabelsMixin, Translated, EntryRow):
     NATURAL_KEY = ("kind", "year")
 
     country = models.ForeignKey(
@@ -390,7 +396,6 @@ class Metric(NotesMixin, ChoiceLabelsMixin, EntryRow):
         return MetricKind(self.kind).is_percentage
 
 
-@reversion.register()
 class Isp(EntryRow):
     NATURAL_KEY = ("name",)
 

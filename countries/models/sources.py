@@ -1,12 +1,12 @@
 """Where a fact comes from, shared by all countries."""
 
-import reversion
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Licence, Review
 from .base import one_of, web_link
+from .translated import Translated
 
 
 class SourceQuerySet(models.QuerySet):
@@ -31,8 +31,7 @@ class SourceManager(models.Manager.from_queryset(SourceQuerySet)):
         return self.get(name=name)
 
 
-@reversion.register()
-class Source(models.Model):
+class Source(Translated):
     """Where a fact comes from: a body (ITU), a law, a report. Shared by all countries."""
 
     NATURAL_KEY = ("name",)
@@ -58,6 +57,16 @@ class Source(models.Model):
         help_text=_("How the source asks to be credited, e.g. “Citizen Lab, test-lists”."),
     )
 
+    shown_name = models.CharField(
+        _("name shown to readers"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Only where readers should see another name than the one above, e.g. the title "
+            "of a law in Russian; empty, the name above is shown."
+        ),
+    )
+
     objects = SourceManager()
 
     class Meta:
@@ -79,6 +88,11 @@ class Source(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def label(self):
+        """The name readers see: the shown name in their language (or English), else the name."""
+        return self.shown_name or self.name
 
     def natural_key(self):
         return (self.name,)

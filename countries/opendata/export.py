@@ -17,10 +17,18 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from django.apps import apps
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 
 from ..models import ENTRY_ROW_RELATIONS, BlockedSite, Country, Source
+from ..models.translated import (
+    REFERENCE_LANGUAGE,
+    localized,
+    translated_fields,
+    translation_languages,
+)
+from ..sections import SECTIONS
 
 SHARED_FILE = "sources.json"
 DATA_LICENCE = {
@@ -56,11 +64,15 @@ def serialize(objects: Iterable, public=False) -> list[dict]:
         "python", objects, use_natural_foreign_keys=True, use_natural_primary_keys=True
     )
     for item in items:
-        left_out = UNEXPORTED_FIELDS.get(item["model"], set())
+        # The original column of a translated field restates its English (`summary_en`).
+        model = apps.get_model(item["model"])
+        left_out = UNEXPORTED_FIELDS.get(item["model"], set()) | set(translated_fields(model))
         if public:
             left_out = left_out | UNPUBLISHED_FIELDS.get(item["model"], set())
         for name in left_out:
             item["fields"].pop(name, None)
+        if "translation_basis" in item["fields"]:  # after the texts it describes
+            item["fields"]["translation_basis"] = item["fields"].pop("translation_basis")
     return items
 
 
@@ -199,48 +211,65 @@ def fixtures_zip(slugs=None, published_only=False) -> bytes:
 # CSV ---------------------------------------------------------------------------------------------
 
 
+def _translation_headers(names):
+    """The columns of each translation, after the English ones: summary_ru, summary_kk, …"""
+    return [localized(name, language) for name in names for language in translation_languages()]
+
+
+def _translations(obj, names):
+    languages = translation_languages()
+    return [obj.text_in(name, language) or "" for name in names for language in languages]
+
+
+def _english(obj, names):
+    return [obj.text_in(name, REFERENCE_LANGUAGE) for name in names]
+
+
 def _country_rows(countries):
+    sections = [spec.field for spec in SECTIONS]
     yield [
         "iso_code", "name", "slug", "region_code", "region", "net_neutrality_protection",
-        "isp_safe_harbor", "isp_count", "last_reviewed", "updated_at", "summary", "censorship",
-        "website_blocking", "privacy", "internet_access", "isp_safe_harbors", "net_neutrality",
+        "isp_safe_harbor", "isp_count", "last_reviewed", "updated_at", *sections,
+        *_translation_headers(sections),
     ]  # fmt: skip
     for c in countries:
         yield [
             c.iso_code.code, c.name, c.slug, c.region, c.get_region_display(),
             c.net_neutrality_status, c.isp_safe_harbor_status, c.isp_count, c.last_reviewed,
-            c.updated_at.isoformat(), c.summary, c.censorship, c.website_blocking, c.privacy,
-            c.internet_access, c.isp_safe_harbors, c.net_neutrality,
+            c.updated_at.isoformat(), *_english(c, sections), *_translations(c, sections),
         ]  # fmt: skip
 
 
 def _clause_rows(countries):
     yield [
         "country_iso_code", "country", "article", "topic", "clause", "text", "source",
-        "source_url", "translation",
+        "source_url", "translation", *_translation_headers(["text"]),
     ]  # fmt: skip
     for c in countries:
         for a in by_natural_key(c.articles.all()):
             source = a.source
-            for number, text in a.numbered_clauses():
+            translated = [a.text_in("clauses", lang) or [] for lang in translation_languages()]
+            for number, text in enumerate(a.text_in("clauses", REFERENCE_LANGUAGE), start=1):
                 yield [
                     c.iso_code.code, c.name, a.number, a.topic, number, text,
                     source.name if source else "", source.url if source else "",
-                    a.translation_note,
+                    a.text_in("translation_note", REFERENCE_LANGUAGE),
+                    *(other[number - 1] if number <= len(other) else "" for other in translated),
                 ]  # fmt: skip
 
 
 def _site_rows(countries):
     yield [
         "country_iso_code", "country", "name", "url", "action", "category", "category_name",
-        "status", "since_year", "source", "source_url", "notes",
+        "status", "since_year", "source", "source_url", "notes", *_translation_headers(["notes"]),
     ]  # fmt: skip
     for c in countries:
         for s in by_natural_key(c.blocked_sites.all()):
             yield [
                 c.iso_code.code, c.name, s.name, s.url, s.action, s.category,
                 s.get_category_display() if s.category else "", s.status, s.since_year,
-                s.source.name if s.source else "", s.source.url if s.source else "", s.notes,
+                s.source.name if s.source else "", s.source.url if s.source else "",
+                s.text_in("notes", REFERENCE_LANGUAGE), *_translations(s, ["notes"]),
             ]  # fmt: skip
 
 

@@ -32,6 +32,7 @@ from ..models import (
     Source,
     natural_key_fields,
 )
+from ..models.translated import REFERENCE_LANGUAGE, localized, translated_fields
 
 # Sources and countries first, then the rows that refer to them.
 FIRST_PASS = (Source, Country)
@@ -314,6 +315,8 @@ class Importer:
             instance._state.db = existing._state.db
             # What the file does not hold stays as it is (what `check_ooni` measured, say).
             for model_field in model._meta.concrete_fields:
+                if model_field.name in translated_fields(model):
+                    continue  # the English again: set from its language's column
                 absent = model_field.name not in fields and not model_field.primary_key
                 if absent and not getattr(model_field, "auto_now", False):
                     setattr(instance, model_field.attname, model_field.value_from_object(existing))
@@ -359,6 +362,7 @@ class Importer:
         """An unsaved instance from a fixture's fields; (instance, natural key, problems)."""
         problems, values = [], {}
         concrete = {f.name: f for f in model._meta.concrete_fields if not f.primary_key}
+        fields = english_columns(model, fields)
         for name, value in fields.items():
             model_field = concrete.get(name)
             if model_field is None:
@@ -381,7 +385,7 @@ class Importer:
             except ValidationError as error:
                 problems.append(((name,), " ".join(error.messages)))
         for name, model_field in concrete.items():
-            if name in fields:
+            if name in fields or name in translated_fields(model):  # checked by full_clean
                 continue
             if getattr(model_field, "auto_now", False):
                 values[name] = next_version_stamp()
@@ -463,6 +467,18 @@ class Importer:
     @staticmethod
     def _key_relations(model):
         return ("country",) if model in SECOND_PASS else ()
+
+
+def english_columns(model, fields):
+    """A fixture's fields with each translated field's text under its English column: a fixture
+    from before translations names only `summary`, which is `summary_en`; where both are given,
+    the language's column is the text (the other restates it)."""
+    fields = dict(fields)
+    for name in translated_fields(model):
+        if name in fields:
+            value = fields.pop(name)
+            fields.setdefault(localized(name, REFERENCE_LANGUAGE), value)
+    return fields
 
 
 def describe(label, key):

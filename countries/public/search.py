@@ -1,14 +1,17 @@
 """Search over published entries: names, prose, quoted articles, ISPs and blocked sites.
 
 PostgreSQL ranks with its full-text search (stemmed, weighted: name, then summary, then the
-other sections and rows). SQLite, the development database, falls back to substring matching
-with the same weights. Either way the result is a ranked list of entries with a highlighted
-snippet, built from plain text and escaped before the highlight is added.
+other sections and rows), in the reader's language with its configuration (settings.SEARCH_CONFIGS:
+russian for Russian, simple for Kazakh) and in English, which every untranslated text still is.
+SQLite, the development database, falls back to substring matching with the same weights.
+Either way the result is a ranked list of entries with a highlighted snippet, built from plain
+text and escaped before the highlight is added.
 """
 
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
@@ -24,6 +27,7 @@ from django.utils.text import Truncator
 
 from ..markdown import markdown_to_text
 from ..models import BlockedSite, ConstitutionalArticle, Country, Isp
+from ..models.translated import REFERENCE_LANGUAGE, localized, reader_language
 from ..sections import SECTIONS
 
 MAX_QUERY_LENGTH = 200
@@ -67,19 +71,31 @@ def _add(scores, rows, weight=1.0):
         scores[pk] = scores.get(pk, 0) + weight * rank
 
 
-def _document(table):
-    """The stored tsvector column that migration 0006 adds on PostgreSQL."""
-    # The table name comes from our own model metadata, never from a request.
-    sql = f'"{table}"."search_document"'
+def search_languages():
+    """The reader's language, then English (what is not translated is searched as written)."""
+    return list(dict.fromkeys([reader_language(), REFERENCE_LANGUAGE]))
+
+
+def _document(table, language):
+    """The stored tsvector column per language that migration 0011 adds on PostgreSQL."""
+    # Table and language come from our own metadata and settings, never from a request.
+    sql = f'"{table}"."search_document_{language}"'
     return RawSQL(sql, [], output_field=SearchVectorField())  # noqa: S611 - see above
 
 
 def _postgres_scores(query):
-    search_query = SearchQuery(query, search_type="websearch", config="english")
     scores = {}
+    for language in search_languages():
+        _add_postgres_scores(scores, query, language)
+    return scores
+
+
+def _add_postgres_scores(scores, query, language):
+    config = settings.SEARCH_CONFIGS[language]
+    search_query = SearchQuery(query, search_type="websearch", config=config)
     countries = (
         Country.objects.published()
-        .annotate(document=_document("countries_country"))
+        .annotate(document=_document("countries_country", language))
         .filter(document=search_query)  # document @@ query: the GIN index
         .annotate(rank=SearchRank(F("document"), search_query))
     )
@@ -88,37 +104,45 @@ def _postgres_scores(query):
         rows = (
             model.objects.filter(country__is_published=True)
             .public()
-            .annotate(document=_document(model._meta.db_table))
+            .annotate(document=_document(model._meta.db_table, language))
             .filter(document=search_query)
             .annotate(rank=SearchRank(F("document"), search_query))
         )
         _add(scores, rows.values_list("country_id", "rank"), WEIGHTS["rows"])
     isps = (
         Isp.objects.filter(country__is_published=True)
-        .annotate(rank=SearchRank(SearchVector("name", config="english"), search_query))
+        .annotate(rank=SearchRank(SearchVector("name", config=config), search_query))
         .filter(rank__gt=0)
     )
     _add(scores, isps.values_list("country_id", "rank"), WEIGHTS["rows"])
-    return scores
 
 
 def _simple_scores(terms):
     scores = {}
     countries = Country.objects.published()
+    languages = search_languages()
 
     def hits(queryset, weight, key="pk"):
         _add(scores, ((pk, weight) for pk in queryset.values_list(key, flat=True).distinct()))
 
+    def contains(fields, term):
+        """Any of `fields`, in any of the languages searched, contains `term`."""
+        found = Q()
+        for name in fields:
+            for language in languages:
+                found |= Q(**{f"{localized(name, language)}__icontains": term})
+        return found
+
     for term in terms:
         hits(countries.filter(name__icontains=term), WEIGHTS["name"])
-        hits(countries.filter(summary__icontains=term), WEIGHTS["summary"])
-        prose = Q()
-        for name in PROSE_FIELDS:
-            prose |= Q(**{f"{name}__icontains": term})
-        hits(countries.filter(prose), WEIGHTS["prose"])
+        hits(countries.filter(contains(["summary"], term)), WEIGHTS["summary"])
+        hits(countries.filter(contains(PROSE_FIELDS, term)), WEIGHTS["prose"])
         for model, lookup in (
-            (ConstitutionalArticle, Q(clauses__icontains=term)),
-            (BlockedSite, Q(name__icontains=term) | Q(url__icontains=term)),
+            (ConstitutionalArticle, contains(["clauses"], term)),
+            (
+                BlockedSite,
+                Q(name__icontains=term) | Q(url__icontains=term) | contains(["notes"], term),
+            ),
             (Isp, Q(name__icontains=term)),
         ):
             rows = model.objects.filter(lookup, country__is_published=True).public()

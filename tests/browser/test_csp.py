@@ -37,7 +37,7 @@ def test_admin_editor_and_public_pages_run_without_csp_violations(desktop_page, 
     sign_in(page)
     seen["admin index"] = violations(page)
     page.goto(f"/admin/countries/country/{kazakhstan.pk}/change/")
-    editor_box = page.locator("textarea[name=censorship]")
+    editor_box = page.locator("textarea[name=censorship_en]")
     editor_box.fill("Blocked under **Article 20**: [a link](https://example.org).")
     preview = page.locator(".markdownx", has=editor_box).locator(".markdownx-preview")
     expect(preview.locator("strong")).to_have_text("Article 20")  # the preview's script ran

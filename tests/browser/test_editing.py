@@ -15,7 +15,7 @@ def test_editor_previews_and_saves_markdown(desktop_page, editor, kazakhstan):
     sign_in(page)
     page.goto(f"/admin/countries/country/{kazakhstan.pk}/change/")
 
-    editor_box = page.locator("textarea[name=net_neutrality]")
+    editor_box = page.locator("textarea[name=net_neutrality_en]")
     editor_box.fill('A **2026** law protects it. <img src=x onerror="alert(1)">')
     preview = page.locator(".markdownx", has=editor_box).locator(".markdownx-preview")
     expect(preview.locator("strong")).to_have_text("2026")
@@ -77,7 +77,7 @@ def test_editor_drops_an_image_and_a_refused_file(
     page = desktop_page
     sign_in(page)
     page.goto(f"/admin/countries/country/{kazakhstan.pk}/change/")
-    field = page.locator("textarea[name=internet_access]")
+    field = page.locator("textarea[name=internet_access_en]")
     markdownx = page.locator(".markdownx", has=field)
 
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'

@@ -92,14 +92,14 @@ def test_colleague_fields_survive_after_an_earlier_save(
     access = "Bob: 2023 ITU figures put penetration at 90%."
     open_for_two_editors(alice, bob, kazakhstan)
 
-    alice.locator("textarea[name=privacy]").fill(privacy)
+    alice.locator("textarea[name=privacy_en]").fill(privacy)
     save(alice)
 
-    bob.locator("textarea[name=internet_access]").fill(access)
+    bob.locator("textarea[name=internet_access_en]").fill(access)
     submit(bob)
     expect_refused_with_conflict(bob)
-    expect(bob.locator("textarea[name=privacy]")).to_have_value(privacy)
-    expect(bob.locator("textarea[name=internet_access]")).to_have_value(access)
+    expect(bob.locator("textarea[name=privacy_en]")).to_have_value(privacy)
+    expect(bob.locator("textarea[name=internet_access_en]")).to_have_value(access)
 
     save(bob)
     kazakhstan.refresh_from_db()
@@ -156,7 +156,7 @@ def test_a_summary_typed_with_enter_changes_only_the_summary_and_reverts_cleanly
     before = export(kazakhstan, tmp_path / "before")
     sign_in(page)
     page.goto(change_url(kazakhstan))
-    summary = page.locator("textarea[name=summary]")
+    summary = page.locator("textarea[name=summary_en]")
     summary.fill("")
     summary.press_sequentially("Kazakhstan blocks opposition news sites.")
     summary.press("Enter")
@@ -191,7 +191,7 @@ def test_a_summary_typed_with_enter_changes_only_the_summary_and_reverts_cleanly
     first = Version.objects.get_for_object(kazakhstan).order_by("pk").first()
     page.goto(f"/admin/countries/country/{kazakhstan.pk}/history/")
     page.locator(f"a[href$='/history/{first.pk}/']").click()
-    expect(page.locator("textarea[name=summary]")).to_have_value(original_summary)
+    expect(page.locator("textarea[name=summary_en]")).to_have_value(original_summary)
     expect(page.locator(".entry-state")).to_contain_text("Published")
     expect(page.locator(".entry-state")).not_to_contain_text("Draft")
     expect(page.locator(".field-is_published img")).to_have_attribute("alt", "True")
@@ -214,7 +214,7 @@ def test_the_preview_quotes_articles_and_flags_a_missing_one(desktop_page, edito
     first_clause = kazakhstan.articles.get(number="20").clauses[0]
     sign_in(page)
     page.goto(change_url(kazakhstan))
-    censorship = page.locator("textarea[name=censorship]")
+    censorship = page.locator("textarea[name=censorship_en]")
     preview = markdown_preview(page, "censorship")
     censorship.press("End")  # a keystroke makes markdownx refresh the preview
     expect(preview).to_contain_text(first_clause)
@@ -235,7 +235,7 @@ def test_admin_entry_pages_fit_a_desktop_screen(desktop_page, admin_user, kazakh
     page = desktop_page
     sign_in(page, "admin", "password")
     page.goto(change_url(kazakhstan))
-    expect(page.locator("textarea[name=censorship]")).to_be_visible()
+    expect(page.locator("textarea[name=censorship_en]")).to_be_visible()
     assert page.evaluate(NO_HORIZONTAL_OVERFLOW), "the change form is wider than the window"
 
     page.goto("/admin/countries/country/")

@@ -56,7 +56,7 @@ def test_payloads_in_the_editor_preview_do_nothing(desktop_page, admin_user, kaz
     page = desktop_page
     sign_in(page, "admin", "password")
     page.goto(f"/admin/countries/country/{kazakhstan.pk}/change/")
-    editor = page.locator("textarea[name=summary]")
+    editor = page.locator("textarea[name=summary_en]")
     editor.fill(ALL_PAYLOADS)
     preview = page.locator(".markdownx", has=editor).locator(".markdownx-preview")
     expect(preview).to_contain_text("<script>alert(1)</script> after")

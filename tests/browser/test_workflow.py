@@ -24,7 +24,7 @@ def test_draft_preview_publish_edit_and_revert(desktop_page, group_editor, trans
     expect(page.locator("#id_slug")).to_have_value("testland")  # filled in from the name
     page.locator("#id_iso_code").select_option("UZ")
     page.locator("#id_region").select_option("143")
-    page.locator("textarea[name=summary]").fill("The first summary of Testland.")
+    page.locator("textarea[name=summary_en]").fill("The first summary of Testland.")
 
     page.get_by_text("Add another Constitutional article").click()
     page.locator("[name=articles-0-number]").fill("29")
@@ -68,7 +68,7 @@ def test_draft_preview_publish_edit_and_revert(desktop_page, group_editor, trans
     expect(page.locator("#internet-access")).to_contain_text("71%")
 
     page.goto(f"/admin/countries/country/{country.pk}/change/")
-    page.locator("textarea[name=summary]").fill("A second, worse summary.")
+    page.locator("textarea[name=summary_en]").fill("A second, worse summary.")
     save(page)
     page.goto("/countries/testland/")
     expect(page.locator("#summary")).to_contain_text("A second, worse summary.")
@@ -77,7 +77,9 @@ def test_draft_preview_publish_edit_and_revert(desktop_page, group_editor, trans
     revision_url = f"/admin/countries/country/{country.pk}/history/{first.pk}/"
     page.goto(f"/admin/countries/country/{country.pk}/history/")
     page.locator(f"a[href='{revision_url}']").first.click()
-    expect(page.locator("textarea[name=summary]")).to_have_value("The first summary of Testland.")
+    expect(page.locator("textarea[name=summary_en]")).to_have_value(
+        "The first summary of Testland."
+    )
     save(page)
 
     page.goto("/countries/testland/")  # still published, with the first text back
@@ -97,16 +99,18 @@ def test_two_editors_saving_the_same_entry(
     alice.goto(change)
     bob.goto(change)
 
-    alice.locator("textarea[name=summary]").fill("Alice rewrote the summary.")
+    alice.locator("textarea[name=summary_en]").fill("Alice rewrote the summary.")
     save(alice)
 
-    bob.locator("textarea[name=net_neutrality]").fill("Bob documented a new law.")
+    bob.locator("textarea[name=net_neutrality_en]").fill("Bob documented a new law.")
     bob.locator("input[type=submit][name=_save]").click()
     conflict = bob.locator(".edit-conflict")
     expect(conflict).to_contain_text("Someone else saved this entry")
     expect(conflict).to_contain_text("Alice rewrote the summary.")
-    expect(bob.locator("textarea[name=net_neutrality]")).to_have_value("Bob documented a new law.")
-    expect(bob.locator("textarea[name=summary]")).to_have_value("Alice rewrote the summary.")
+    expect(bob.locator("textarea[name=net_neutrality_en]")).to_have_value(
+        "Bob documented a new law."
+    )
+    expect(bob.locator("textarea[name=summary_en]")).to_have_value("Alice rewrote the summary.")
 
     save(bob)
     bob.goto(kazakhstan.get_absolute_url())

@@ -90,7 +90,7 @@ def post_data(html, rep):
     from tools.loadtest.browser_form import read_form
 
     fields = read_form(html, "country_form")
-    fields["summary"] = f"{fields.get('summary', '')} Edited by the bench ({rep})."
+    fields["summary_en"] = f"{fields.get('summary_en', '')} Edited by the bench ({rep})."
     fields["_save"] = "Save"
     return encode_multipart(BOUNDARY, fields), MULTIPART_CONTENT, len(fields)
 

@@ -583,8 +583,8 @@ class Editor:
             edit.detail = f"open: {status}"
             return True
         form = read_form(html, "country_form")
-        summary = MARKER.sub("", form["summary"]).rstrip()
-        form["summary"] = f"{summary}\n\nSoak edit {edit.number}."
+        summary = MARKER.sub("", form["summary_en"]).rstrip()
+        form["summary_en"] = f"{summary}\n\nSoak edit {edit.number}."
         form["_save"] = "Save"
         if self.before_save:
             self.before_save()

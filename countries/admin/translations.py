@@ -1,0 +1,146 @@
+"""Translations in the editors' home: a tab per language on the change form (admin-languages.js),
+what each entry still lacks per language (a page of its own and a list filter)."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Country
+from ..models.entries import translation_gaps
+from ..models.translated import (
+    TranslationState,
+    localized,
+    translated_fields,
+    translation_languages,
+)
+
+
+def language_name(code):
+    return dict(settings.LANGUAGES).get(code, code)
+
+
+class TranslationGapFilter(admin.SimpleListFilter):
+    """Entries by what a language still lacks: untranslated fields, outdated ones, or none."""
+
+    title = _("translation")
+    parameter_name = "translation"
+
+    def lookups(self, request, model_admin):
+        choices = []
+        for language in translation_languages():
+            name = language_name(language)
+            choices += [
+                (f"{language}-missing", _("%(language)s: not translated") % {"language": name}),
+                (
+                    f"{language}-outdated",
+                    _("%(language)s: English changed after translation") % {"language": name},
+                ),
+                (f"{language}-complete", _("%(language)s: up to date") % {"language": name}),
+            ]
+        return choices
+
+    def queryset(self, request, queryset):
+        language, _sep, state = (self.value() or "").partition("-")
+        if language not in translation_languages():
+            return queryset
+        gaps = translation_gaps(language)
+        if state == "complete":
+            return queryset.exclude(pk__in=gaps)
+        return queryset.filter(pk__in=[pk for pk, counts in gaps.items() if counts.get(state)])
+
+
+class LanguageTabsMixin:
+    """The country admin's translation views: the language tabs' data on the change form, and
+    `<id>/translations/`, every field of the entry a translator should look at."""
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context.update(
+            content_languages=settings.LANGUAGES,
+            translation_states=field_states(obj) if obj else {},
+            translations_url=reverse("admin:countries_country_translations", args=[obj.pk])
+            if obj
+            else "",
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/translations/",
+                self.admin_site.admin_view(self.translations_view),
+                name="countries_country_translations",
+            ),
+            *super().get_urls(),
+        ]
+
+    def translations_view(self, request, object_id):
+        country = get_object_or_404(Country, pk=object_id)
+        if not self.has_view_permission(request, country):
+            raise PermissionDenied
+        found = country.translations_to_review()
+        by_language = [
+            {
+                "code": language,
+                "name": language_name(language),
+                "missing": [
+                    review_item(f, country)
+                    for f in found
+                    if f.language == language and f.state == TranslationState.MISSING
+                ],
+                "outdated": [
+                    review_item(f, country)
+                    for f in found
+                    if f.language == language and f.state == TranslationState.OUTDATED
+                ],
+            }
+            for language in translation_languages()
+        ]
+        return TemplateResponse(
+            request,
+            "admin/countries/country/translations.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Translations of %(country)s") % {"country": country},
+                "country": country,
+                "opts": Country._meta,
+                "original": country,
+                "languages": by_language,
+                "change_url": reverse("admin:countries_country_change", args=[country.pk]),
+            },
+        )
+
+
+def field_states(country):
+    """Form field name -> state, for the translations of the entry's own fields that need a
+    translator (the tabs mark them)."""
+    states = {}
+    for field in translated_fields(Country):
+        for language in translation_languages():
+            state = country.translation_state(field, language)
+            if state in (TranslationState.MISSING, TranslationState.OUTDATED):
+                states[localized(field, language)] = {
+                    "state": state.value,
+                    "label": str(state.label),
+                }
+    return states
+
+
+def review_item(item, country):
+    """One line of the translations page: what, where, and the form to fix it on."""
+    obj = item.obj
+    if isinstance(obj, Country):
+        where, url = _("Entry"), reverse("admin:countries_country_change", args=[obj.pk])
+    else:
+        opts = obj._meta
+        where = f"{capfirst(opts.verbose_name)}: {obj}"
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    return {
+        "field": capfirst(item.field_label),
+        "where": where,
+        "url": f"{url}#id_{localized(item.field, item.language)}" if obj is country else url,
+    }

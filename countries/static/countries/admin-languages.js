@@ -1,0 +1,109 @@
+/*
+ * Language tabs on the country form: the translated fields of one language at a time, on the
+ * entry and its inline rows. Without this script every language's field shows, labelled
+ * "summary [ru]"; nothing is lost either way, since every field is always submitted.
+ *
+ * Each translated field's widget carries lang="xx" (countries/admin/common.py). A tab shows how
+ * many of its fields have errors, and the form opens on the first language with an error.
+ * "Preview changes" previews the page in the tab's language.
+ */
+(function () {
+  "use strict";
+
+  var STORAGE_KEY = "netfree:admin-language";
+
+  function fieldContainer(widget) {
+    var box = widget.closest(".fieldBox");
+    return box ? box.parentElement : widget.closest(".form-row");
+  }
+
+  function translatedWidgets(form) {
+    return Array.prototype.filter.call(form.querySelectorAll(".mt[lang]"), function (widget) {
+      return fieldContainer(widget);
+    });
+  }
+
+  function markStates(form, states) {
+    Object.keys(states).forEach(function (name) {
+      var widget = form.querySelector('[name="' + name + '"]');
+      var label = widget && form.querySelector('label[for="' + widget.id + '"]');
+      if (!label) return;
+      var mark = document.createElement("span");
+      mark.className = "translation-state translation-" + states[name].state;
+      mark.textContent = states[name].label;
+      label.appendChild(document.createTextNode(" "));
+      label.appendChild(mark);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var tabs = document.getElementById("language-tabs");
+    var form = tabs && tabs.closest("form");
+    if (!form) return;
+    var widgets = translatedWidgets(form);
+    if (!widgets.length) return;
+    var statesNode = document.getElementById("translation-states");
+    markStates(form, statesNode ? JSON.parse(statesNode.textContent) : {});
+
+    var buttons = Array.prototype.slice.call(tabs.querySelectorAll("[role=tab]"));
+    var preview = form.querySelector("input[formaction]");
+    var previewAction = preview && preview.getAttribute("formaction");
+
+    function errorsIn(language) {
+      return widgets.filter(function (widget) {
+        var container = fieldContainer(widget);
+        return widget.lang === language && container.querySelector(".errorlist");
+      }).length;
+    }
+
+    function show(language) {
+      widgets.forEach(function (widget) {
+        var hidden = widget.lang !== language;
+        fieldContainer(widget).hidden = hidden;
+        // markdownx measured it while hidden (0 px): let it size itself again.
+        if (!hidden && widget.classList.contains("markdownx-editor")) widget.style.height = "";
+      });
+      buttons.forEach(function (button) {
+        var selected = button.dataset.language === language;
+        button.setAttribute("aria-selected", selected ? "true" : "false");
+        button.tabIndex = selected ? 0 : -1;
+      });
+      if (preview) {
+        preview.setAttribute("formaction", previewAction + (previewAction.indexOf("?") < 0 ? "?" : "&") + "lang=" + language);
+      }
+      try { sessionStorage.setItem(STORAGE_KEY, language); } catch (e) { /* private mode */ }
+    }
+
+    buttons.forEach(function (button, index) {
+      var errors = errorsIn(button.dataset.language);
+      if (errors) {
+        var badge = document.createElement("span");
+        badge.className = "tab-errors";
+        badge.textContent = " (" + errors + ")";
+        button.appendChild(badge);
+      }
+      button.addEventListener("click", function () { show(button.dataset.language); });
+      button.addEventListener("keydown", function (event) {
+        var step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
+        if (!step) return;
+        var next = buttons[(index + step + buttons.length) % buttons.length];
+        next.focus();
+        show(next.dataset.language);
+      });
+    });
+    tabs.hidden = false;
+
+    var withErrors = buttons.filter(function (b) { return errorsIn(b.dataset.language); })[0];
+    var remembered = null;
+    try { remembered = sessionStorage.getItem(STORAGE_KEY); } catch (e) { /* private mode */ }
+    var known = buttons.some(function (b) { return b.dataset.language === remembered; });
+    // A link to one field (the Translations page's: #id_summary_kk) opens on its language.
+    var target = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+    var linked = target && widgets.indexOf(target) >= 0 ? target.lang : null;
+    show(withErrors ? withErrors.dataset.language : linked || (known ? remembered : buttons[0].dataset.language));
+    if (linked && !withErrors) {
+      target.scrollIntoView({ block: "center" });
+      target.focus();
+    }
+  });
+})();
