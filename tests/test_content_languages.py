@@ -2,6 +2,7 @@
 get each section in their language or the English marked as such, re-users get every language
 in the API and the fixtures; history, conflicts, caches and search cover every language."""
 
+import csv
 import io
 import json
 
@@ -289,7 +290,7 @@ def test_the_api_answers_in_the_language_asked_for_and_says_which_each_field_is_
     assert client.get("/api/v1/countries/", {"lang": "<script>"}).status_code == 422
 
 
-def test_fixtures_round_trip_every_language(admin_client, kazakhstan, tmp_path):
+def test_fixtures_and_downloads_carry_every_language(admin_client, client, kazakhstan, tmp_path):
     form = open_form(admin_client, kazakhstan)
     index = row_index(form, "articles", "number", "20")
     save(
@@ -310,6 +311,16 @@ def test_fixtures_round_trip_every_language(admin_client, kazakhstan, tmp_path):
     assert set(country["translation_basis"]) == {"summary:kk", "summary:ru"}
     article = next(item["fields"] for item in data if item["fields"].get("number") == "20")
     assert article["clauses_ru"] == [RUSSIAN_CLAUSE, "Второй пункт."]
+
+    # The public downloads (once published) carry every language too.
+    Country.objects.filter(pk=kazakhstan.pk).update(is_published=True)
+    download = json.loads(b"".join(client.get("/data/netfree.json").streaming_content))
+    entry = next(o["fields"] for o in download if o["model"] == "countries.country")
+    assert (entry["summary_en"], entry["summary_ru"]) == ("Changed.", RUSSIAN_SUMMARY)
+    rows = list(csv.DictReader(io.StringIO(b"".join(
+        client.get("/ru/data/csv/countries.csv").streaming_content).decode())))  # fmt: skip
+    assert rows[0]["summary"] == "Changed." and rows[0]["summary_kk"] == KAZAKH_SUMMARY
+    assert rows[0]["privacy_ru"] == ""
 
     for command in ("import_fixtures", "loaddata"):
         Country.objects.all().delete()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import Country
 from ..models.entries import translation_gaps
 from ..models.translated import (
+    REFERENCE_LANGUAGE,
     TranslationState,
     localized,
     translated_fields,
@@ -61,6 +62,7 @@ class LanguageTabsMixin:
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context.update(
             content_languages=settings.LANGUAGES,
+            reference_language=REFERENCE_LANGUAGE,
             translation_states=field_states(obj) if obj else {},
             translations_url=reverse("admin:countries_country_translations", args=[obj.pk])
             if obj

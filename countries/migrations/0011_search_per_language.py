@@ -30,10 +30,7 @@ def documents(language):
             f"setweight({vector(summary)}, 'B') || "
             f"setweight({vector(prose)}, 'C')"
         ),
-        "countries_blockedsite": vector(
-            "coalesce(name, '') || ' ' || coalesce(url, '') || ' ' || "
-            f"coalesce(notes_{language}, '')"
-        ),
+        "countries_blockedsite": vector("coalesce(name, '') || ' ' || coalesce(url, '')"),
         "countries_constitutionalarticle": vector(f"coalesce(clauses_{language}::text, '')"),
     }
 

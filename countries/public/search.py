@@ -139,10 +139,7 @@ def _simple_scores(terms):
         hits(countries.filter(contains(PROSE_FIELDS, term)), WEIGHTS["prose"])
         for model, lookup in (
             (ConstitutionalArticle, contains(["clauses"], term)),
-            (
-                BlockedSite,
-                Q(name__icontains=term) | Q(url__icontains=term) | contains(["notes"], term),
-            ),
+            (BlockedSite, Q(name__icontains=term) | Q(url__icontains=term)),
             (Isp, Q(name__icontains=term)),
         ):
             rows = model.objects.filter(lookup, country__is_published=True).public()

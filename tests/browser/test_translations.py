@@ -298,6 +298,30 @@ def test_a_tab_s_text_boxes_are_full_size_when_it_is_opened(desktop_page, editor
     assert russian.bounding_box()["height"] >= english * 0.9
 
 
+def test_a_translator_reads_the_english_under_the_field_they_translate(
+    desktop_page, editor, kazakhstan
+):
+    page = desktop_page
+    sign_in(page)
+    page.goto(change_url(kazakhstan))
+    tab(page, "ru").click()
+    reference = field_row(page, "summary_ru").locator("details.english-reference")
+    expect(reference).to_be_visible()
+    reference.locator("summary").click()
+    english = reference.locator("div[lang=en]")
+    expect(english).to_contain_text("Kazakhstan's government engages in website blocking")
+    # An article's clauses too, in the inline rows.
+    expect(
+        field_row(page, "articles-0-clauses_ru").locator("details.english-reference")
+    ).to_be_visible()
+    # It follows the English as it is edited (on its own tab), and shows it as text.
+    tab(page, "en").click()
+    field(page, "summary_en").fill("<b>New</b> English.")
+    tab(page, "ru").click()
+    expect(english).to_have_text("<b>New</b> English.")
+    assert reference.locator("b").count() == 0
+
+
 # 3. English edited after a translation ---------------------------------------------------------
 
 

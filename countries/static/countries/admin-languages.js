@@ -36,6 +36,31 @@
     });
   }
 
+  // Under each translation, the English it translates (as text, folded): translators need not
+  // switch tabs to read it. It follows the English field as it is edited.
+  function showEnglishBeside(form, widgets) {
+    var reference = document.getElementById("language-tabs").dataset.reference;
+    widgets.forEach(function (widget) {
+      if (widget.lang === reference) return;
+      var name = widget.name.replace(new RegExp("_" + widget.lang + "$"), "_" + reference);
+      var english = form.querySelector('[name="' + name + '"]');
+      if (!english) return;
+      var details = document.createElement("details");
+      details.className = "english-reference";
+      var summary = document.createElement("summary");
+      summary.textContent = document.getElementById("language-tabs").dataset.referenceLabel;
+      var text = document.createElement("div");
+      text.lang = reference;
+      details.appendChild(summary);
+      details.appendChild(text);
+      function update() { text.textContent = english.value; details.hidden = !english.value.trim(); }
+      update();
+      english.addEventListener("input", update);
+      var line = widget.closest(".flex-container") || widget.parentElement;
+      line.parentNode.insertBefore(details, line.nextSibling);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var tabs = document.getElementById("language-tabs");
     var form = tabs && tabs.closest("form");
@@ -44,6 +69,8 @@
     if (!widgets.length) return;
     var statesNode = document.getElementById("translation-states");
     markStates(form, statesNode ? JSON.parse(statesNode.textContent) : {});
+
+    showEnglishBeside(form, widgets);
 
     var buttons = Array.prototype.slice.call(tabs.querySelectorAll("[role=tab]"));
     var preview = form.querySelector("input[formaction]");
