@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
@@ -348,3 +349,61 @@ def test_a_fixture_from_before_translations_loads_as_english(db, tmp_path):
         oldland = Country.objects.get(slug="oldland")
         assert oldland.summary_en == "Written before translations.", command
         assert oldland.privacy_en == "Private." and oldland.summary_ru is None
+
+
+def test_a_translator_confirms_an_outdated_translation_without_retyping_it(
+    admin_client, client, kazakhstan, django_user_model
+):
+    form = open_form(admin_client, kazakhstan)
+    index = row_index(form, "articles", "number", "20")
+    save(admin_client, kazakhstan, form, summary_ru=RUSSIAN_SUMMARY,
+         **{f"articles-{index}-clauses_ru": RUSSIAN_CLAUSE})  # fmt: skip
+    form = open_form(admin_client, kazakhstan)
+    save(admin_client, kazakhstan, form, summary_en="Kazakhstan's government blocks websites.",
+         **{f"articles-{index}-clauses_en": "Freedom of speech is guaranteed."})  # fmt: skip
+    kazakhstan.refresh_from_db()
+    article = kazakhstan.articles.get(number="20")
+    assert kazakhstan.translation_state("summary", "ru") == "outdated"
+    assert article.translation_state("clauses", "ru") == "outdated"
+    page_url = reverse("admin:countries_country_translations", args=[kazakhstan.pk])
+    confirm = reverse("admin:countries_country_confirm_translation", args=[kazakhstan.pk])
+    page = admin_client.get(page_url).content.decode()
+    assert page.count(">Still correct</button>") == 2
+    assert f'value="countries.country:{kazakhstan.pk}:summary:ru"' in page
+
+    # Odd and hostile requests change nothing.
+    version = kazakhstan.updated_at
+    assert admin_client.get(confirm).status_code == 405
+    for key in ["", "countries.country:1:summary:de", f"countries.country:{kazakhstan.pk}:name:ru",
+                "auth.user:1:password:ru", f"countries.country:{kazakhstan.pk}:summary:kk",
+                "countries.country:9999:summary:ru", "' OR 1=1 --", "::::"]:  # fmt: skip
+        response = admin_client.post(confirm, {"translation": key}, follow=True)
+        assert "not outdated any more: nothing was changed" in response.content.decode(), key
+    viewer = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_country"))
+    refused = signed_in(type(client), viewer).post(
+        confirm, {"translation": f"countries.country:{kazakhstan.pk}:summary:ru"}
+    )
+    assert refused.status_code == 403
+    kazakhstan.refresh_from_db()
+    assert kazakhstan.updated_at == version
+    assert kazakhstan.translation_state("summary", "ru") == "outdated"
+
+    # The translator confirms both: nothing else changes, and the history says so.
+    revisions = Version.objects.get_for_object(kazakhstan).count()
+    for key in [f"countries.country:{kazakhstan.pk}:summary:ru",
+                f"countries.constitutionalarticle:{article.pk}:clauses:ru"]:  # fmt: skip
+        done = admin_client.post(confirm, {"translation": key}, follow=True).content.decode()
+        assert "confirmed as up to date with the English" in done
+    kazakhstan.refresh_from_db()
+    article.refresh_from_db()
+    assert kazakhstan.translation_state("summary", "ru") == "current"
+    assert article.translation_state("clauses", "ru") == "current"
+    assert (kazakhstan.summary_ru, article.clauses_ru) == (RUSSIAN_SUMMARY, [RUSSIAN_CLAUSE])
+    assert kazakhstan.updated_at > version  # an editor with the form open is told
+    latest = Version.objects.get_for_object(kazakhstan)
+    assert latest.count() == revisions + 2
+    assert latest.first().revision.get_comment() == (
+        "Confirmed Clauses (Русский) as up to date with the English."
+    )
+    assert "Still correct" not in admin_client.get(page_url).content.decode()

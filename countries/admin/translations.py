@@ -1,24 +1,30 @@
 """Translations in the editors' home: a tab per language on the change form (admin-languages.js),
 what each entry still lacks per language (a page of its own and a list filter)."""
 
+import reversion
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
-from ..models import Country
+from ..models import ROWS_LISTED_APART, Country
 from ..models.entries import translation_gaps
 from ..models.translated import (
     REFERENCE_LANGUAGE,
     TranslationState,
+    column_label,
     localized,
     translated_fields,
     translation_languages,
 )
+from .rows import touch_country
 
 
 def language_name(code):
@@ -77,8 +83,51 @@ class LanguageTabsMixin:
                 self.admin_site.admin_view(self.translations_view),
                 name="countries_country_translations",
             ),
+            path(
+                "<path:object_id>/translations/confirm/",
+                self.admin_site.admin_view(require_POST(self.confirm_translation_view)),
+                name="countries_country_confirm_translation",
+            ),
             *super().get_urls(),
         ]
+
+    def confirm_translation_view(self, request, object_id):
+        """ "Still correct": an outdated translation is confirmed against the current English,
+        as one revision of the entry (or of the site), without touching any text."""
+        country = get_object_or_404(Country, pk=object_id)
+        if not self.has_change_permission(request, country):
+            raise PermissionDenied
+        back = reverse("admin:countries_country_translations", args=[country.pk])
+        outdated = {
+            item.key: item
+            for item in country.translations_to_review()
+            if item.state == TranslationState.OUTDATED
+        }
+        item = outdated.get(request.POST.get("translation", ""))
+        if item is None:  # already confirmed, retranslated, or never this entry's
+            self.message_user(
+                request, _("That translation is not outdated any more: nothing was changed."),
+                messages.WARNING,
+            )  # fmt: skip
+            return HttpResponseRedirect(back)
+        label = column_label(item.obj._meta.get_field(item.field), item.language)
+        with transaction.atomic(), reversion.create_revision():
+            item.obj.confirm_translation(item.field, item.language)
+            item.obj.save()
+            reversion.set_user(request.user)
+            reversion.set_comment(
+                _("Confirmed %(field)s as up to date with the English.") % {"field": label}
+            )
+            if item.obj is not country:
+                touch_country(country.pk)
+                if type(item.obj) not in ROWS_LISTED_APART:
+                    reversion.add_to_revision(Country.objects.get(pk=country.pk))
+        self.message_user(
+            request,
+            _("%(field)s of %(where)s: confirmed as up to date with the English.")
+            % {"field": label, "where": review_item(item, country)["where"]},
+        )
+        return HttpResponseRedirect(back)
 
     def translations_view(self, request, object_id):
         country = get_object_or_404(Country, pk=object_id)
@@ -113,6 +162,10 @@ class LanguageTabsMixin:
                 "original": country,
                 "languages": by_language,
                 "change_url": reverse("admin:countries_country_change", args=[country.pk]),
+                "confirm_url": reverse(
+                    "admin:countries_country_confirm_translation", args=[country.pk]
+                ),
+                "can_change": self.has_change_permission(request, country),
             },
         )
 
@@ -142,6 +195,7 @@ def review_item(item, country):
         where = f"{capfirst(opts.verbose_name)}: {obj}"
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
     return {
+        "key": item.key,
         "field": capfirst(item.field_label),
         "where": where,
         "url": f"{url}#id_{localized(item.field, item.language)}" if obj is country else url,

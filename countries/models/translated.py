@@ -128,6 +128,11 @@ class FieldTranslation:
     state: TranslationState
 
     @property
+    def key(self):
+        """Names it in a form: model, primary key, field, language."""
+        return f"{self.obj._meta.label_lower}:{self.obj.pk}:{self.field}:{self.language}"
+
+    @property
     def field_label(self):
         return self.obj._meta.get_field(self.field).verbose_name
 
@@ -196,6 +201,19 @@ class Translated(models.Model):
                 else:
                     basis[key] = {"english": english, "translation": fingerprint(text)}
         return dict(sorted(basis.items()))
+
+    def confirm_translation(self, field, language):
+        """A translator's word that the translation still says what the changed English says:
+        it is now based on the current English (saved by the caller)."""
+        text = self.text_in(field, language)
+        if language == REFERENCE_LANGUAGE or is_empty(text):
+            raise ValueError(f"no translation of {field} into {language} to confirm")
+        basis = dict(self.translation_basis or {})
+        basis[f"{field}:{language}"] = {
+            "english": fingerprint(self.text_in(field, REFERENCE_LANGUAGE)),
+            "translation": fingerprint(text),
+        }
+        self.translation_basis = dict(sorted(basis.items()))
 
     def translation_state(self, field, language):
         english = self.text_in(field, REFERENCE_LANGUAGE)
