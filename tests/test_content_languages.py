@@ -87,6 +87,13 @@ def test_the_change_form_has_a_tab_per_language_and_labels_each_field(admin_clie
     )
     assert states["summary_ru"]["state"] == "missing"
     assert "summary_en" not in states
+    # An inline row's translations are marked too, named by the row (its form's id).
+    article = kazakhstan.articles.get(number="20")
+    assert states[f"articles:{article.pk}:clauses_kk"] == {
+        "state": "missing",
+        "label": "Not translated",
+    }
+    assert not any(key.startswith("isps:") for key in states)
 
 
 def test_the_preview_of_an_unsaved_translation_is_in_its_language(admin_client, kazakhstan):

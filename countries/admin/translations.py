@@ -14,7 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from ..models import ROWS_LISTED_APART, Country
+from ..models import INLINE_ROW_RELATIONS, ROWS_LISTED_APART, Country
 from ..models.entries import translation_gaps
 from ..models.translated import (
     REFERENCE_LANGUAGE,
@@ -171,17 +171,25 @@ class LanguageTabsMixin:
 
 
 def field_states(country):
-    """Form field name -> state, for the translations of the entry's own fields that need a
-    translator (the tabs mark them)."""
+    """What the tabs mark (admin-languages.js): the translations that need a translator, of the
+    entry's own fields (by field name) and of its inline rows ("articles:<pk>:clauses_ru": the
+    script finds the row's form by its id)."""
     states = {}
-    for field in translated_fields(Country):
-        for language in translation_languages():
-            state = country.translation_state(field, language)
-            if state in (TranslationState.MISSING, TranslationState.OUTDATED):
-                states[localized(field, language)] = {
-                    "state": state.value,
-                    "label": str(state.label),
-                }
+    objects = [("", country)] + [
+        (f"{relation}:{row.pk}:", row)
+        for relation, model in INLINE_ROW_RELATIONS.items()
+        if translated_fields(model)
+        for row in getattr(country, relation).all()
+    ]
+    for prefix, obj in objects:
+        for field in translated_fields(type(obj)):
+            for language in translation_languages():
+                state = obj.translation_state(field, language)
+                if state in (TranslationState.MISSING, TranslationState.OUTDATED):
+                    states[f"{prefix}{localized(field, language)}"] = {
+                        "state": state.value,
+                        "label": str(state.label),
+                    }
     return states
 
 

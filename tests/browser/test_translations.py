@@ -310,6 +310,9 @@ def test_a_translator_reads_the_english_under_the_field_they_translate(
     reference.locator("summary").click()
     english = reference.locator("div[lang=en]")
     expect(english).to_contain_text("Kazakhstan's government engages in website blocking")
+    # The inline rows' translations are marked like the entry's own.
+    article_label = field_row(page, "articles-0-clauses_ru").locator("label .translation-state")
+    expect(article_label).to_have_text("Not translated")
     # An article's clauses too, in the inline rows.
     expect(
         field_row(page, "articles-0-clauses_ru").locator("details.english-reference")

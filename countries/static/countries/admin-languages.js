@@ -23,9 +23,24 @@
     });
   }
 
+  // "summary_ru" names a field of the entry; "articles:12:clauses_ru" a field of the inline row
+  // whose hidden id is 12 (its form's prefix, articles-0-, is the page's to choose).
+  function fieldNamed(form, key) {
+    var parts = key.split(":");
+    if (parts.length !== 3) return form.querySelector('[name="' + key + '"]');
+    var ids = form.querySelectorAll('input[name^="' + parts[0] + '-"][name$="-id"]');
+    for (var i = 0; i < ids.length; i++) {
+      if (ids[i].value === parts[1]) {
+        var prefix = ids[i].name.slice(0, -"id".length);
+        return form.querySelector('[name="' + prefix + parts[2] + '"]');
+      }
+    }
+    return null;
+  }
+
   function markStates(form, states) {
     Object.keys(states).forEach(function (name) {
-      var widget = form.querySelector('[name="' + name + '"]');
+      var widget = fieldNamed(form, name);
       var label = widget && form.querySelector('label[for="' + widget.id + '"]');
       if (!label) return;
       var mark = document.createElement("span");
