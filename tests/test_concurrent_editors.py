@@ -208,7 +208,7 @@ def open_type_and_save(editor, change_url, marker):
         re.search(r'data-markdownx-urls-path="([^"]+)"', page)[1]
     )  # `?entry=<pk>`: the entry's own articles are quoted in the preview
     textarea = r'<textarea[^>]*name="([^"]+)"[^>]*data-markdownx'
-    markdown_fields = re.findall(textarea, page) or ["summary"]
+    markdown_fields = re.findall(textarea, page) or ["summary_en"]
     # On load the script previews every Markdown field; then each pause in typing sends one.
     contents = [form.get(name, "") for name in markdown_fields]
     typing = PREVIEWS_PER_PAGE - len(contents)
@@ -240,7 +240,7 @@ def excerpt(body):
 def stored_summaries(database):
     """Each entry's summary now, and every summary its saved revisions hold, in save order."""
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
-        current = dict(db.execute("SELECT slug, summary FROM countries_country"))
+        current = dict(db.execute("SELECT slug, summary_en FROM countries_country"))
         slugs = dict(db.execute("SELECT CAST(id AS TEXT), slug FROM countries_country"))
         rows = db.execute(
             "SELECT v.object_id, v.serialized_data FROM reversion_version v"
@@ -250,7 +250,7 @@ def stored_summaries(database):
     revisions = {slug: [] for slug in current}
     for object_id, data in rows:
         if object_id in slugs:
-            revisions[slugs[object_id]].append(json.loads(data)[0]["fields"]["summary"])
+            revisions[slugs[object_id]].append(json.loads(data)[0]["fields"]["summary_en"])
     return current, revisions
 
 
