@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from reversion.models import Version
 
-from countries.models import ConstitutionalArticle, Country
+from countries.models import ConstitutionalArticle, Country, Source
 from countries.models.entries import translation_gaps
 
 from .forms import change_url, open_form, read_form, row_index, save, signed_in
@@ -414,3 +414,28 @@ def test_a_translator_confirms_an_outdated_translation_without_retyping_it(
         "Confirmed Clauses (Русский) as up to date with the English."
     )
     assert "Still correct" not in admin_client.get(page_url).content.decode()
+
+
+def test_a_hostile_translation_never_becomes_script(admin_client, client, kazakhstan):
+    hostile = (
+        'Текст <script>alert("ru")</script> [ссылка](javascript:alert(1)) '
+        "<img src=x onerror=alert(2)> עברית العربية 🚫"
+    )
+    form = open_form(admin_client, kazakhstan)
+    index = row_index(form, "articles", "number", "20")
+    save(admin_client, kazakhstan, form, summary_ru=hostile, summary_kk=hostile,
+         **{f"articles-{index}-clauses_ru": '<script>alert("clause")</script>',
+            f"articles-{index}-translation_note_ru": '"><script>alert(3)</script>'})  # fmt: skip
+    Source.objects.update(shown_name_ru='<b onmouseover="alert(4)">Источник</b>')
+    for url in ["/ru/countries/kazakhstan/", "/kk/countries/kazakhstan/", "/ru/constitutions/"]:
+        html = client.get(url).content.decode()
+        assert "<script>alert" not in html, url
+        assert "<img src=x" not in html, url
+        assert 'href="javascript:' not in html and "<b onmouseover" not in html, url
+    html = client.get("/ru/countries/kazakhstan/").content.decode()
+    assert "&lt;script&gt;alert(&quot;clause&quot;)&lt;/script&gt;" in html
+    assert "עברית العربية 🚫" in html
+    api = client.get("/api/v1/countries/kazakhstan/", {"lang": "ru"}).json()
+    assert api["sections"]["summary"]["markdown"] == hostile  # the editor's text, exactly
+    assert "<script>" not in api["sections"]["summary"]["html"]
+    assert 'href="javascript:' not in api["sections"]["summary"]["html"]
