@@ -37,7 +37,7 @@ def test_editor_starts_in_an_inline_row_added_with_add_another(desktop_page, edi
     existing = kazakhstan.metrics.count()
     page.get_by_text("Add another Metric").click()
 
-    notes = page.locator(f"textarea[name='metrics-{existing}-notes']")
+    notes = page.locator(f"textarea[name='metrics-{existing}-notes_en']")
     notes.fill("Reported by **RSF**. <img src=x onerror=alert(1)>")
     preview = page.locator(".markdownx", has=notes).locator(".markdownx-preview")
     expect(preview.locator("strong")).to_have_text("RSF")
@@ -45,7 +45,7 @@ def test_editor_starts_in_an_inline_row_added_with_add_another(desktop_page, edi
 
     # A second new row works too, and the first keeps working.
     page.get_by_text("Add another Metric").click()
-    second = page.locator(f"textarea[name='metrics-{existing + 1}-notes']")
+    second = page.locator(f"textarea[name='metrics-{existing + 1}-notes_en']")
     second.fill("*second*")
     expect(page.locator(".markdownx", has=second).locator(".markdownx-preview em")).to_have_text(
         "second"

@@ -185,7 +185,7 @@ def test_a_summary_typed_with_enter_changes_only_the_summary_and_reverts_cleanly
         if line[:1] in "+-" and not line.startswith(("+++", "---"))
     ]
     # The version stamp moves at every save; apart from it, only the summary may differ.
-    assert {line[1:].split(":")[0].strip() for line in changed} == {'"summary"', '"updated_at"'}
+    assert {line[1:].split(":")[0].strip() for line in changed} == {'"summary_en"', '"updated_at"'}
     assert len(changed) == 4
 
     first = Version.objects.get_for_object(kazakhstan).order_by("pk").first()
@@ -215,7 +215,7 @@ def test_the_preview_quotes_articles_and_flags_a_missing_one(desktop_page, edito
     sign_in(page)
     page.goto(change_url(kazakhstan))
     censorship = page.locator("textarea[name=censorship_en]")
-    preview = markdown_preview(page, "censorship")
+    preview = markdown_preview(page, "censorship_en")
     censorship.press("End")  # a keystroke makes markdownx refresh the preview
     expect(preview).to_contain_text(first_clause)
     expect(preview).not_to_contain_text("[[Article 20]]")

@@ -325,6 +325,33 @@ def test_a_translator_reads_the_english_under_the_field_they_translate(
     assert reference.locator("b").count() == 0
 
 
+def test_a_row_added_with_add_another_follows_the_open_tab(desktop_page, editor, kazakhstan):
+    page = desktop_page
+    sign_in(page)
+    page.goto(change_url(kazakhstan))
+    tab(page, "ru").click()
+    page.get_by_text("Add another Constitutional article").click()
+    new = kazakhstan.articles.count()  # the new row's index
+    expect(field(page, f"articles-{new}-clauses_ru")).to_be_visible()
+    expect(field(page, f"articles-{new}-clauses_en")).to_be_hidden()
+    expect(field(page, f"articles-{new}-clauses_kk")).to_be_hidden()
+    tab(page, "en").click()
+    expect(field(page, f"articles-{new}-clauses_en")).to_be_visible()
+    expect(field(page, f"articles-{new}-clauses_ru")).to_be_hidden()
+    field(page, f"articles-{new}-number").fill("29")
+    field(page, f"articles-{new}-topic").select_option("speech")
+    field(page, f"articles-{new}-clauses_en").fill("Everyone is guaranteed freedom of thought.")
+    tab(page, "ru").click()
+    reference = field_row(page, f"articles-{new}-clauses_ru").locator(".english-reference")
+    expect(reference).to_contain_text("Everyone is guaranteed freedom of thought.")
+    field(page, f"articles-{new}-clauses_ru").fill("Каждому гарантируется свобода мысли.")
+    save(page)
+    article = kazakhstan.articles.get(number="29")
+    assert article.clauses_en == ["Everyone is guaranteed freedom of thought."]
+    assert article.clauses_ru == ["Каждому гарантируется свобода мысли."]
+    assert page.watcher.errors == []
+
+
 # 3. English edited after a translation ---------------------------------------------------------
 
 
@@ -355,7 +382,7 @@ def test_english_edited_after_the_russian_is_listed_until_the_russian_is_saved_a
     page.locator(".object-tools").get_by_role("link", name="Translations").click()
     expect(page).to_have_url(re.compile(f"{translations_url(kazakhstan)}$"))
     outdated = report_list(page, "ru", OUTDATED)
-    expect(outdated.get_by_role("listitem")).to_have_text(["Entry · Summary"])
+    expect(outdated.get_by_role("link")).to_have_text(["Entry · Summary"])
     expect(
         page.locator("section.translation-report", has_text="Русский").get_by_role(
             "heading", level=3, name=f"{OUTDATED} (1)"
@@ -379,9 +406,7 @@ def test_english_edited_after_the_russian_is_listed_until_the_russian_is_saved_a
     field(page, "privacy_en").fill(kazakhstan.privacy_en + " Cafes keep logs.")
     save(page)
     page.goto(translations_url(kazakhstan))
-    expect(report_list(page, "ru", OUTDATED).get_by_role("listitem")).to_have_text(
-        ["Entry · Summary"]
-    )
+    expect(report_list(page, "ru", OUTDATED).get_by_role("link")).to_have_text(["Entry · Summary"])
 
     # The translator brings the Russian up to date and saves: no longer listed.
     page.goto(change_url(kazakhstan))

@@ -29,7 +29,7 @@ def test_draft_preview_publish_edit_and_revert(desktop_page, group_editor, trans
     page.get_by_text("Add another Constitutional article").click()
     page.locator("[name=articles-0-number]").fill("29")
     page.locator("[name=articles-0-topic]").select_option("speech")
-    page.locator("[name=articles-0-clauses]").fill("Everyone is guaranteed freedom of thought.")
+    page.locator("[name=articles-0-clauses_en]").fill("Everyone is guaranteed freedom of thought.")
     page.get_by_text("Add another Metric").click()
     page.locator("[name=metrics-0-kind]").select_option("internet_penetration")
     page.locator("[name=metrics-0-value]").fill("71")

@@ -56,7 +56,8 @@
   function showEnglishBeside(form, widgets) {
     var reference = document.getElementById("language-tabs").dataset.reference;
     widgets.forEach(function (widget) {
-      if (widget.lang === reference) return;
+      // Not in an inline's template row: its copies get their own (formset:added, below).
+      if (widget.lang === reference || widget.name.indexOf("__prefix__") >= 0) return;
       var name = widget.name.replace(new RegExp("_" + widget.lang + "$"), "_" + reference);
       var english = form.querySelector('[name="' + name + '"]');
       if (!english) return;
@@ -91,6 +92,15 @@
     var preview = form.querySelector("input[formaction]");
     var previewAction = preview && preview.getAttribute("formaction");
 
+    var current = null;
+
+    // A row added with "Add another …" arrives with every language's fields.
+    document.addEventListener("formset:added", function (event) {
+      showEnglishBeside(form, translatedWidgets(event.target));
+      widgets = translatedWidgets(form);
+      if (current) show(current);
+    });
+
     function errorsIn(language) {
       return widgets.filter(function (widget) {
         var container = fieldContainer(widget);
@@ -99,6 +109,7 @@
     }
 
     function show(language) {
+      current = language;
       widgets.forEach(function (widget) {
         var hidden = widget.lang !== language;
         fieldContainer(widget).hidden = hidden;
