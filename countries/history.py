@@ -95,8 +95,9 @@ def merge_since(country: Country, token: str, data, prefix="") -> EntryChanges:
 
     merged = changes.merged_data
     then = loaded.field_dict
+    ignored = IGNORED_FIELDS | derived_fields(Country)
     for model_field in Country._meta.concrete_fields:
-        if model_field.name in IGNORED_FIELDS | derived_fields(Country):
+        if model_field.name in ignored:
             continue
         old = form_value(then.get(model_field.attname))
         new = form_value(model_field.value_from_object(country))
@@ -113,6 +114,7 @@ def merge_since(country: Country, token: str, data, prefix="") -> EntryChanges:
         now = {row.pk: row for row in getattr(country, relation).all()}
         label = str(model._meta.verbose_name)
         positions = _form_positions(merged, relation)
+        ignored = IGNORED_FIELDS | derived_fields(model)
         for pk in sorted(set(before) | set(now)):
             name = " ".join(
                 form_value(now[pk].serializable_value(f) if pk in now else before[pk].get(f))
@@ -126,7 +128,7 @@ def merge_since(country: Country, token: str, data, prefix="") -> EntryChanges:
                 continue
             outcomes = []
             for model_field in model._meta.concrete_fields:
-                if model_field.name in IGNORED_FIELDS | derived_fields(model):
+                if model_field.name in ignored:
                     continue
                 old = form_value(before[pk].get(model_field.attname))
                 new = form_value(model_field.value_from_object(now[pk]))
@@ -411,11 +413,11 @@ def public_differences(country_then, country_now, rows_then, rows_now):
     the entry's page; under "apart", row model -> RowsApart for those listed apart.
     """
     changes = []
+    ignored = IGNORED_FIELDS | derived_fields(Country)
     fields = [
         f.name
         for f in Country._meta.concrete_fields
-        if f.name not in IGNORED_FIELDS | derived_fields(Country)
-        and country_then.get(f.name) != country_now.get(f.name)
+        if f.name not in ignored and country_then.get(f.name) != country_now.get(f.name)
     ]
     if fields:
         changes.append({"kind": "fields", "fields": fields})

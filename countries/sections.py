@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 from django.utils.text import Truncator
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Topic
@@ -109,7 +108,7 @@ def build_sections(country):
         section = Section(spec.field, spec.title, spec.include)
         section.blocks = prose_blocks(getattr(country, spec.field), spec.field, articles, placed)
         section.language = country.language_of(spec.field)
-        section.falls_back = section.language != get_language() and any(
+        section.falls_back = country.falls_back(spec.field) and any(
             block.html for block in section.blocks
         )
         if spec.rows:

@@ -43,12 +43,13 @@ class MarkdownAdminMixin:
             kwargs["widget"] = PlainDecimalInput  # figures as typed: 54, not 54.00
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         language = getattr(db_field, "language", None)  # a translation's column (modeltranslation)
-        if language and formfield and isinstance(formfield.widget, EntryMarkdownWidget):
-            # Each language's text previews as that language's page quotes it.
-            formfield.widget.preview_url = add_query(formfield.widget.preview_url, lang=language)
+        if language and formfield:
             formfield.widget.attrs["lang"] = language
-        elif language and formfield:
-            formfield.widget.attrs["lang"] = language
+            if isinstance(formfield.widget, EntryMarkdownWidget):
+                # Each language's text previews as that language's page quotes it.
+                formfield.widget.preview_url = add_query(
+                    formfield.widget.preview_url, lang=language
+                )
         return formfield
 
     def preview_url(self, request):

@@ -11,7 +11,6 @@ import functools
 import hashlib
 import json
 
-from django.conf import settings
 from django.db.models import Max
 from django.http import JsonResponse
 from django.utils.cache import quote_etag
@@ -20,8 +19,7 @@ from django.views.decorators.http import condition
 
 from ..cache import request_content_version
 from ..models import Country
-
-CONTENT_LANGUAGES = [code for code, _name in settings.LANGUAGES]
+from ..models.translated import content_languages
 
 
 def content_etag(request, slug=None, **kwargs):
@@ -47,8 +45,8 @@ def known_language(view):
     @functools.wraps(view)
     def checked(request, *args, **kwargs):
         requested = request.GET.get("lang")
-        if requested is not None and requested not in CONTENT_LANGUAGES:
-            detail = f"lang must be one of: {', '.join(CONTENT_LANGUAGES)}."
+        if requested is not None and requested not in content_languages():
+            detail = f"lang must be one of: {', '.join(content_languages())}."
             return JsonResponse({"detail": detail}, status=422)
         return view(request, *args, **kwargs)
 

@@ -10,7 +10,6 @@ from django.db.models.functions import Length, Lower
 from django.utils.encoding import force_str
 from django.utils.formats import number_format
 from django.utils.html import format_html
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.data import COUNTRIES as ISO_3166_COUNTRIES
 
@@ -106,7 +105,8 @@ class NotesMixin:
 
     def rendered_notes(self):
         html = render_markdown(self.notes, f"notes_{self._meta.model_name}_{self.pk}")
-        language = self.language_of("notes")
-        if language != get_language():  # not yet translated: the English, marked as such
-            return format_html('<div lang="{}" class="in-english">{}</div>', language, html)
+        if self.falls_back("notes"):  # not yet translated: the English, marked as such
+            return format_html(
+                '<div lang="{}" class="in-english">{}</div>', self.language_of("notes"), html
+            )
         return html

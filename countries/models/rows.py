@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Round
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import PERCENTAGE_KINDS, Action, Category, MetricKind, Review, SiteStatus, Topic
@@ -129,7 +128,7 @@ class ConstitutionalArticle(NotesMixin, ChoiceLabelsMixin, Translated, EntryRow)
 
     @property
     def quote_falls_back(self):
-        return self.quote_language != get_language()
+        return self.falls_back("clauses")
 
     def numbered_clauses(self):
         return list(enumerate(self.clauses, start=1))

@@ -237,6 +237,10 @@ class Translated(models.Model):
         """The language the active reader gets `field` in (see shown_language)."""
         return self.shown_language(field, reader_language())
 
+    def falls_back(self, field):
+        """Whether the active reader gets `field` in English instead of their language."""
+        return self.language_of(field) != reader_language()
+
     def translations_to_review(self, languages=None):
         """The fields a translator should look at: missing or outdated, per language."""
         return [
